@@ -1,0 +1,47 @@
+# Entry points. Each target creates (or reuses) the project virtual environment .venv and
+# installs what it needs, so a fresh machine needs only Python 3.11+ and make.
+PYTHON ?= python3
+VENV   ?= .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed-dev
+
+.PHONY: report test lab lint format notebooks benchmark clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e ".[dev,notebooks]"
+	@touch $(STAMP)
+
+## report: the whole job on the embedded synthetic sample (offline), outputs in data/ and reports/
+report: $(STAMP)
+	$(BIN)/brainwaste report --sample
+
+## test: every test, including the notebooks (nbval)
+test: $(STAMP)
+	$(BIN)/python -m pytest tests notebooks --nbval-lax --nbval-current-env -p no:cacheprovider -q
+
+## lab: JupyterLab on the notebooks
+lab: $(STAMP)
+	$(BIN)/jupyter lab notebooks/
+
+## notebooks: render the notebooks with other parameters, e.g. make notebooks PARAMS="-p states NY,NJ"
+notebooks: $(STAMP)
+	$(BIN)/python -m brainwaste.notebooks $(PARAMS)
+
+lint: $(STAMP)
+	$(BIN)/ruff check brainwaste tests scripts benchmarks
+	$(BIN)/ruff format --check brainwaste tests scripts benchmarks
+
+format: $(STAMP)
+	$(BIN)/ruff format brainwaste tests scripts benchmarks
+	$(BIN)/ruff check --fix brainwaste tests scripts benchmarks
+
+## benchmark: speed and memory at national scale (not part of the tests); see docs/performance.md
+benchmark: $(STAMP)
+	$(BIN)/python benchmarks/run.py
+
+clean:
+	rm -rf data/processed/*.csv data/processed/*.parquet data/processed/*.json reports/figures reports/tables reports/index.html

@@ -1,0 +1,346 @@
+"""Command line: parse arguments, call the library, print progress and results.
+
+Every error a user can cause ends in one line on stderr and a non-zero exit status.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import textwrap
+
+from . import __version__, config
+from .errors import BrainwasteError, InputError
+
+EPILOG = """\
+examples:
+  brainwaste report --sample                      everything on the embedded synthetic sample (offline)
+  brainwaste fetch --year 2023 --period 1 --states MA,NY
+  brainwaste report --year 2023 --period 5 --states MA
+  brainwaste report --year 2024 --period 1 --states all --profile broad
+  brainwaste estimate --input my_extract.parquet --states MA
+  brainwaste figures                              redraw charts from data/processed
+
+environment:
+  BRAINWASTE_DATA_DIR   data directory (default: data)      BRAINWASTE_REPORTS_DIR  (default: reports)
+  BRAINWASTE_PUMS_URL   base of the bulk files (default: the Census server)
+  CENSUS_API_KEY        key for --source api (never printed or stored)
+"""
+
+
+def _year(text: str) -> int:
+    try:
+        y = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a year: {text!r}") from None
+    if not config.FIRST_YEAR <= y <= config.LAST_YEAR:
+        raise argparse.ArgumentTypeError(
+            f"{y} is outside the supported survey years {config.FIRST_YEAR}-{config.LAST_YEAR}"
+        )
+    return y
+
+
+def _period(text: str) -> int:
+    if text not in ("1", "5"):
+        raise argparse.ArgumentTypeError("period must be 1 (1-year file) or 5 (5-year file)")
+    return int(text)
+
+
+def _seed(text: str) -> int:
+    try:
+        v = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
+    if v < 0:
+        raise argparse.ArgumentTypeError("the seed must be 0 or more")
+    return v
+
+
+def _add_data_dir(p):
+    p.add_argument(
+        "--data-dir",
+        metavar="DIR",
+        help="holds raw/ and processed/ (default: $BRAINWASTE_DATA_DIR or data)",
+    )
+
+
+def _add_reports_dir(p):
+    p.add_argument(
+        "--reports-dir",
+        metavar="DIR",
+        help="figures/, tables/, index.html go here (default: reports)",
+    )
+
+
+def _add_selection(p, required: bool = False):
+    p.add_argument(
+        "--year",
+        type=_year,
+        help=f"survey year ({config.FIRST_YEAR}-{config.LAST_YEAR}); for a 5-year file its last year",
+    )
+    p.add_argument("--period", type=_period, help="1 (1-year file) or 5 (5-year file)")
+    p.add_argument(
+        "--states",
+        metavar="LIST",
+        help="USPS codes like MA,NY; 'all' for every state and DC; US for the national file",
+    )
+
+
+def _add_source(p):
+    p.add_argument("--source", choices=["files", "api"], default="files",
+                   help="files: Census bulk zips (default); api: the Census PUMS API (needs CENSUS_API_KEY)")  # fmt: skip
+    p.add_argument(
+        "--base-url",
+        metavar="URL",
+        help="replace the Census bulk-file server (layout {YEAR}/{1-Year|5-Year}/csv_p{st}.zip); also $BRAINWASTE_PUMS_URL",
+    )
+
+
+def _add_profile(p):
+    p.add_argument("--profile", default="mpi", metavar="NAME|FILE",
+                   help="definition profile: mpi (default), broad, age25_64, arrival22, onet, or a .toml file")  # fmt: skip
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="brainwaste",
+        description=textwrap.dedent("""\
+            Estimate how many college-educated health-degree holders (U.S.-born, immigrants
+            educated in the U.S., immigrants educated abroad) work in low-skilled jobs or are
+            unemployed ("brain waste"), from ACS PUMS microdata, with replicate-weight standard
+            errors and margins of error."""),
+        epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("--version", action="version", version=f"brainwaste {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    p = sub.add_parser("sample", help="write the synthetic sample as Census-style zips",
+                       description="Write the embedded synthetic PUMS sample (deterministic: same seed, same bytes) as "
+                       "Census-style zips OUT/2024/1-Year/csv_pST.zip. Synthetic records for trying the tool offline; "
+                       "never findings.")  # fmt: skip
+    p.add_argument(
+        "--out", metavar="DIR", help="output folder (default: DATA_DIR/raw/sample/seedN)"
+    )
+    p.add_argument("--states", metavar="LIST", help="states to write (default: all 50 and DC)")
+    p.add_argument("--seed", type=_seed, default=None, help="random seed (default: 20240101)")
+    _add_data_dir(p)
+
+    p = sub.add_parser("fetch", help="download PUMS person files (or API extracts) into DATA_DIR/raw",
+                       description="Download ACS PUMS person records into DATA_DIR/raw with a manifest (URL, bytes, sha256, "
+                       "time). Files already downloaded and intact are not fetched again; an interrupted download resumes.",
+                       epilog="example: brainwaste fetch --year 2023 --period 1 --states MA,NY", formatter_class=argparse.RawDescriptionHelpFormatter)  # fmt: skip
+    _add_selection(p)
+    _add_source(p)
+    _add_data_dir(p)
+    p.add_argument(
+        "--force", action="store_true", help="download again even if the cache is intact"
+    )
+    p.add_argument(
+        "--verify",
+        action="store_true",
+        help="only check the files in the manifest (sizes and sha256)",
+    )
+    p.add_argument("--no-progress", action="store_true", help="no progress bars")
+
+    for name, helptext, desc in (
+        ("estimate", "estimate counts, shares, SEs and MOEs into DATA_DIR/processed",
+         "Classify health-degree holders and write DATA_DIR/processed/estimates_{YEAR}_{PERIOD}yr.csv and .parquet "
+         "(one row per state x population x outcome) with a .meta.json naming the profile, data and version."),
+        ("report", "fetch (if needed), estimate, draw figures and tables: the whole job",
+         "Run the whole job: get records, estimate, and write figures (REPORTS_DIR/figures), the workbook "
+         "(REPORTS_DIR/tables/brainwaste_tables.xlsx) and the gallery. --sample runs offline on the synthetic sample."),
+    ):  # fmt: skip
+        p = sub.add_parser(name, help=helptext, description=desc)
+        src = p.add_mutually_exclusive_group()
+        src.add_argument(
+            "--sample",
+            action="store_true",
+            help="use the embedded synthetic sample (offline; outputs marked SYNTHETIC)",
+        )
+        src.add_argument(
+            "--input",
+            metavar="PATH",
+            help="a PUMS person table you already have: Census csv or zip, or parquet with PUMS column names",
+        )
+        _add_selection(p)
+        _add_profile(p)
+        _add_source(p)
+        _add_data_dir(p)
+        if name == "estimate":
+            p.add_argument("--breakdown", action="append", metavar="NAME",
+                           help="also estimate by a breakdown (repeatable): " + ", ".join(_breakdowns()))  # fmt: skip
+        else:
+            _add_reports_dir(p)
+        p.add_argument("--no-progress", action="store_true", help="no progress bars")
+
+    p = sub.add_parser("figures", help="redraw figures and tables from DATA_DIR/processed",
+                       description="Draw the chart catalog and the workbook from the estimates already in DATA_DIR/processed.")  # fmt: skip
+    p.add_argument("--year", type=_year, help="which estimates (default: the latest written)")
+    p.add_argument("--period", type=_period, help="which estimates (default: the latest written)")
+    _add_data_dir(p)
+    _add_reports_dir(p)
+
+    p = sub.add_parser("profiles", help="list the definition profiles and their settings")
+    return parser
+
+
+def _breakdowns() -> list[str]:
+    from .method.categories import BREAKDOWNS
+
+    return list(BREAKDOWNS)
+
+
+def _dataset(args):
+    from .report import load_dataset
+
+    return load_dataset(
+        sample=args.sample, year=args.year, period=args.period, states=args.states,
+        input_path=args.input, profile=args.profile, source=args.source,
+        data_dir=args.data_dir, base_url=args.base_url, progress=not args.no_progress,
+    )  # fmt: skip
+
+
+def _cmd_sample(args) -> None:
+    from .geography import parse_states
+    from .pums import synthetic
+    from .report import SAMPLE_SEED, SAMPLE_YEAR, log, synthetic_default_states
+
+    seed = SAMPLE_SEED if args.seed is None else args.seed
+    states = parse_states(args.states) if args.states else synthetic_default_states()
+    if states == ["US"]:
+        states = synthetic_default_states()
+    out = args.out or (config.raw_dir(args.data_dir) / "sample" / f"seed{seed}")
+    paths = synthetic.write_sample(out, states=states, year=SAMPLE_YEAR, seed=seed)
+    for p in paths:
+        log(f"wrote {p}")
+    print(f"{len(paths)} synthetic state file(s) in {out} (SYNTHETIC DATA: illustration only)")
+
+
+def _cmd_fetch(args) -> None:
+    from .acquire import fetch_files, verify
+
+    if args.verify:
+        problems = verify(args.data_dir)
+        if problems:
+            for p in problems:
+                print(p, file=sys.stderr)
+            raise InputError(
+                f"{len(problems)} damaged or missing file(s) in the cache: run fetch with --force"
+            )
+        print("every file in the manifest is intact")
+        return
+    if args.year is None or args.period is None or not args.states:
+        raise InputError("fetch needs --year, --period and --states (or --verify)")
+    if args.source == "api":
+        from .acquire.api import load_api_persons
+        from .geography import parse_states
+        from .method.profile import load_profile
+
+        persons = load_api_persons(
+            args.year,
+            args.period,
+            parse_states(args.states),
+            load_profile("mpi"),
+            data_dir=args.data_dir,
+        )
+        print(
+            f"{persons.n_records_read} records from the API cached in {config.raw_dir(args.data_dir)}"
+        )
+        return
+    paths = fetch_files(args.year, args.period, args.states, data_dir=args.data_dir,
+                        base_url=args.base_url, progress=not args.no_progress, force=args.force)  # fmt: skip
+    for p in paths:
+        print(p)
+
+
+def _summary(table) -> None:
+    """A few headline rows on stdout: underutilization rates by group."""
+    t = table[(table["outcome"] == "underutilized") & (table["breakdown"] == "none")]
+    if t.empty:
+        return
+    print(f"{'state':5} {'population':28} {'underutilized':>14} {'rate':>7} {'moe90':>6} {'n':>6}")
+    for r in t.itertuples():
+        rate = "" if r.share != r.share else f"{100 * r.share:.1f}%"
+        moe = "" if r.share_moe90 != r.share_moe90 else f"{100 * r.share_moe90:.1f}"
+        count = "" if r.count != r.count else f"{r.count:,.0f}"
+        flag = "" if r.reliable else " *"
+        print(
+            f"{r.state:5} {r.population:28} {count:>14} {rate:>7} {moe:>6} {r.n_unweighted:>6}{flag}"
+        )
+    print("* unreliable: fewer than 30 records or CV above 30%")
+
+
+def _cmd_estimate(args) -> None:
+    from .report import write_estimates
+
+    ds = _dataset(args)
+    tables = write_estimates(ds, args.data_dir, breakdowns=args.breakdown)
+    if ds.synthetic:
+        print("SYNTHETIC DATA: illustration only; these are not Census estimates")
+    _summary(tables["estimates"])
+    for note in ds.persons.notes:
+        print(f"note: {note}")
+
+
+def _cmd_report(args) -> None:
+    from .report import run_report
+
+    ds = _dataset(args)
+    tables = run_report(ds, args.data_dir, args.reports_dir)
+    if ds.synthetic:
+        print("SYNTHETIC DATA: illustration only; these are not Census estimates")
+    _summary(tables["estimates"])
+    print(
+        f"outputs: {config.processed_dir(args.data_dir)} and {config.reports_dir(args.reports_dir)}"
+    )
+
+
+def _cmd_figures(args) -> None:
+    from .report import draw_figures, load_processed
+
+    tables, meta = load_processed(args.data_dir, args.year, args.period)
+    written = draw_figures(tables, meta, args.reports_dir)
+    print(f"{len(written)} files in {config.reports_dir(args.reports_dir)}")
+
+
+def _cmd_profiles(args) -> None:
+    from .method.profile import load_profile, packaged_profiles
+
+    for name in packaged_profiles():
+        p = load_profile(name)
+        print(f"{name:10} {p.description}")
+
+
+COMMANDS = {
+    "sample": _cmd_sample,
+    "fetch": _cmd_fetch,
+    "estimate": _cmd_estimate,
+    "report": _cmd_report,
+    "figures": _cmd_figures,
+    "profiles": _cmd_profiles,
+}
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.command is None:
+        parser.print_help()
+        return 2
+    try:
+        COMMANDS[args.command](args)
+    except BrainwasteError as exc:
+        print(f"brainwaste {args.command}: error: {exc}", file=sys.stderr)
+        return exc.exit_code
+    except KeyboardInterrupt:
+        print(
+            f"brainwaste {args.command}: interrupted; nothing half-written was kept",
+            file=sys.stderr,
+        )
+        return 130
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,199 @@
+"""Classify canonical PUMS person records by population group and labor-market outcome.
+
+Adds documented columns to the canonical person table (see :func:`classify`); the estimator only
+groups and sums them. Definitions come from a :class:`~brainwaste.method.profile.Profile`.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from importlib import resources
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from ..errors import SchemaError
+from . import codetables
+from .categories import (
+    ENGLISH,
+    ESR_CIVILIAN,
+    ESR_EMPLOYED,
+    ESR_NOT_IN_LABOR_FORCE,
+    ESR_UNEMPLOYED,
+    HEALTH_OCCP_RANGE,
+    OCCP_2018_FROM,
+    STATUSES,
+)
+from .profile import Profile
+
+
+def universe_prefilter(profile: Profile, keep_health_workers: bool = True):
+    """An Arrow-level filter for the readers: records in the profile's universe (plus, if asked,
+    every employed person in a health occupation, for the immigrant-share-of-workers tables)."""
+    degrees = pa.array(sorted(codetables.health_degree_codes(profile.degree_set)))
+    schl = pa.array(list(profile.education_codes))
+
+    def keep(tbl: pa.Table) -> pa.Array:
+        age_ok = pc.greater_equal(tbl["AGEP"], profile.min_age)
+        if profile.max_age is not None:
+            age_ok = pc.and_(age_ok, pc.less_equal(tbl["AGEP"], profile.max_age))
+        degree = pc.is_in(tbl["FOD1P"], degrees)
+        if profile.use_second_degree and "FOD2P" in tbl.column_names:
+            degree = pc.or_(degree.fill_null(False), pc.is_in(tbl["FOD2P"], degrees))
+        universe = pc.and_(pc.and_(age_ok, pc.is_in(tbl["SCHL"], schl)), degree).fill_null(False)
+        if not keep_health_workers:
+            return universe
+        worker = pc.and_(
+            pc.is_in(tbl["ESR"], pa.array(list(ESR_EMPLOYED))),
+            pc.and_(
+                pc.greater_equal(tbl["OCCP"], HEALTH_OCCP_RANGE[0]),
+                pc.less_equal(tbl["OCCP"], HEALTH_OCCP_RANGE[1]),
+            ),
+        ).fill_null(False)
+        return pc.or_(universe, worker)
+
+    return keep
+
+
+@lru_cache(maxsize=1)
+def _birth_regions() -> pd.DataFrame:
+    with resources.files("brainwaste.method").joinpath("birth_regions.csv").open() as f:
+        return pd.read_csv(f, comment="#")
+
+
+def _cut(values: pd.Series, edges: list[float], labels: list[str]) -> pd.Series:
+    out = pd.cut(values.astype("float64"), bins=edges, labels=labels, right=True)
+    return out.astype("string")
+
+
+def occupation_coding(year: int) -> str:
+    """'2018' or '2010': the Census occupation coding of OCCP in a file whose last year is `year`."""
+    return "2018" if year >= OCCP_2018_FROM else "2010"
+
+
+def classify(frame: pd.DataFrame, profile: Profile, file_year: int | None = None) -> pd.DataFrame:
+    """Return a copy of the canonical person table with these columns added:
+
+    - ``in_universe``: civilian, age, education and health-degree rules of the profile all hold
+    - ``population``: us_born / immigrant_us_educated / immigrant_foreign_educated, or
+      ``immigrant_unknown`` when YOEP is not in the input (the immigrant split needs it)
+    - ``age_at_arrival``, ``years_since_arrival``: from AGEP, YOEP and the record's survey year
+    - ``occp2018``: OCCP in 2018 Census codes (2010-coded files converted by the crosswalk)
+    - ``skill_tier``: low / middle / high for the current or last occupation (profile's scheme)
+    - ``status``: one of :data:`STATUSES` for civilians; missing for Armed Forces and children
+    - ``health_worker``: employed civilian in a health occupation; ``occupation_group``
+    - the breakdown columns of :data:`BREAKDOWNS`
+    """
+    missing = [
+        c for c in ("AGEP", "SCHL", "FOD1P", "ESR", "OCCP", "NATIVITY", "year") if c not in frame
+    ]
+    if missing:
+        raise SchemaError(f"cannot classify: missing column(s) {', '.join(missing)}")
+    df = frame.copy()
+    if file_year is None:
+        file_year = int(df["year"].max()) if len(df) else 2024
+
+    age = df["AGEP"].astype("Int64")
+    esr = df["ESR"].astype("string")
+    civilian = esr.isin(ESR_CIVILIAN).fillna(False).astype(bool)
+    age_ok = age >= profile.min_age
+    if profile.max_age is not None:
+        age_ok &= age <= profile.max_age
+    degrees = codetables.health_degree_codes(profile.degree_set)
+    has_degree = df["FOD1P"].isin(degrees).fillna(False)
+    if profile.use_second_degree and "FOD2P" in df:
+        has_degree |= df["FOD2P"].isin(degrees).fillna(False)
+    college = df["SCHL"].isin(profile.education_codes).fillna(False)
+    df["in_universe"] = (civilian & age_ok.fillna(False) & college & has_degree).astype(bool)
+
+    # Population: immigrants split by age at arrival, the proxy for where the degree was earned.
+    immigrant = (df["NATIVITY"] == "2").fillna(False).astype(bool)
+    if "YOEP" in df and df.loc[immigrant, "YOEP"].notna().any():
+        yoep = df["YOEP"].astype("Int64")
+        df["age_at_arrival"] = (age - (df["year"].astype("Int64") - yoep)).clip(lower=0)
+        df["years_since_arrival"] = (df["year"].astype("Int64") - yoep).clip(lower=0)
+        abroad = df["age_at_arrival"] >= profile.foreign_educated_arrival_age
+        pop = np.where(
+            ~immigrant,
+            "us_born",
+            np.where(abroad.fillna(False), "immigrant_foreign_educated", "immigrant_us_educated"),
+        )
+        pop = np.where(immigrant & df["age_at_arrival"].isna().to_numpy(), "immigrant_unknown", pop)
+    else:
+        df["age_at_arrival"] = pd.array([pd.NA] * len(df), dtype="Int64")
+        df["years_since_arrival"] = pd.array([pd.NA] * len(df), dtype="Int64")
+        pop = np.where(immigrant, "immigrant_unknown", "us_born")
+    df["population"] = pd.Series(pop, index=df.index, dtype="string")
+
+    # Occupation: 2018 codes, skill tier, health group.
+    occp = df["OCCP"].astype("string")
+    if occupation_coding(file_year) == "2010":
+        occp = codetables.convert_occp_2010_to_2018(occp)
+    df["occp2018"] = occp
+    df["skill_tier"] = codetables.skill_tier(occp, profile.skill_scheme)
+    group = codetables.health_group(occp)
+    employed = esr.isin(ESR_EMPLOYED).fillna(False).astype(bool)
+    unemployed = esr.isin(ESR_UNEMPLOYED).fillna(False).astype(bool)
+    nilf = esr.isin(ESR_NOT_IN_LABOR_FORCE).fillna(False).astype(bool)
+    tier = df["skill_tier"]
+    if (employed & tier.isna()).any():
+        bad = sorted(occp[employed & tier.isna()].dropna().unique())[:10]
+        raise SchemaError(
+            f"employed records without an occupation skill tier (OCCP {bad or 'blank'}): "
+            "the file may use another occupation coding than its year suggests"
+        )
+    status = np.select(
+        [
+            employed & (tier == "high"),
+            employed & (tier == "middle"),
+            employed & (tier == "low"),
+            unemployed,
+            nilf,
+        ],
+        list(STATUSES),
+        default="",
+    )
+    df["status"] = pd.Series(status, index=df.index, dtype="string").replace("", pd.NA)
+    df["health_worker"] = (employed & group.isin(["practitioner", "support"]).fillna(False)).astype(
+        bool
+    )
+    df["occupation_group"] = group.where(employed, pd.NA).replace(
+        {
+            "practitioner": "health_practitioner",
+            "support": "health_support",
+            "other": "other_occupation",
+        }
+    )
+
+    # Breakdowns.
+    field1 = codetables.degree_field_group(df["FOD1P"], profile.degree_set)
+    field2 = (
+        codetables.degree_field_group(df["FOD2P"], profile.degree_set)
+        if profile.use_second_degree and "FOD2P" in df
+        else pd.Series(pd.NA, index=df.index, dtype="string")
+    )
+    df["degree_field"] = field1.fillna(field2)
+    if "ENG" in df:
+        eng = df["ENG"].map(ENGLISH).astype("string")
+        df["english"] = eng.where(df["ENG"].notna(), "only_english")
+    df["years_in_us"] = _cut(
+        df["years_since_arrival"], [-1, 5, 10, 20, 200], ["0-5", "6-10", "11-20", "21+"]
+    )
+    if "SEX" in df:
+        df["sex"] = df["SEX"].map({"1": "male", "2": "female"}).astype("string")
+    if "POBP" in df:
+        regions = _birth_regions()
+        code = pd.to_numeric(df["POBP"], errors="coerce")
+        region = pd.Series(pd.NA, index=df.index, dtype="string")
+        for r in regions.itertuples(index=False):
+            region = region.mask(code.between(r.low, r.high).fillna(False), r.region)
+        df["birth_region"] = region.where(immigrant, pd.NA)
+    if "WKHP" in df:
+        ft = np.where(df["WKHP"].astype("Float64").fillna(0) >= 35, "full_time", "part_time")
+        df["work_time"] = pd.Series(ft, index=df.index, dtype="string").where(employed, pd.NA)
+    df["age_group"] = _cut(
+        age, [24, 34, 44, 54, 64, 200], ["25-34", "35-44", "45-54", "55-64", "65+"]
+    )
+    return df

@@ -1,0 +1,381 @@
+"""Read ACS PUMS person records (Census csv, zip, or parquet) into the canonical table.
+
+Files are streamed in record batches: each batch is put into the canonical schema
+(:mod:`brainwaste.pums.schema`), counted into population totals, optionally written to a
+column-pruned parquet cache, and then cut down by a *prefilter* (the analysis universe) before
+it is kept. Memory therefore grows with the universe, not with the file.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import re
+import zipfile
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.csv as pacsv
+import pyarrow.parquet as pq
+
+from ..errors import CorruptFileError, SchemaError
+from . import schema
+
+#: Person CSV members of Census zips: psam_p25.csv, psam_pusa.csv (2017 on); ss16pma.csv,
+#: ss16pusa.csv (through 2016). Housing members (psam_h*, ss16h*) never match.
+PERSON_MEMBER = re.compile(r"^(?:.*/)?(psam_p[0-9a-z]+|ss\d\dp[a-z]+)\.csv$", re.IGNORECASE)
+
+BLOCK_SIZE = 16 << 20  # bytes of CSV per batch
+
+#: A function that takes a canonical batch and returns a boolean mask of records to keep.
+Prefilter = Callable[[pa.Table], pa.Array]
+
+
+@dataclass
+class Persons:
+    """Canonical person records plus what is known of where they came from."""
+
+    frame: pd.DataFrame
+    sources: list[str]
+    has_replicate_weights: bool
+    n_records_read: int
+    #: Weighted totals over *all* records read (before the prefilter): rows total_population,
+    #: foreign_born, age25_bachelors_plus; columns PWGTP and PWGTP1..80 (when present).
+    population_totals: pd.DataFrame
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def years(self) -> list[int]:
+        return sorted(int(y) for y in self.frame["year"].unique()) if len(self.frame) else []
+
+
+def person_members(zf: zipfile.ZipFile) -> list[str]:
+    """Names of the person CSV members of a Census PUMS zip, in order (national parts a, b, ...)."""
+    names = sorted(n for n in zf.namelist() if PERSON_MEMBER.match(n))
+    if not names:
+        raise CorruptFileError(
+            f"{zf.filename}: no person CSV inside (expected psam_pNN.csv or ssYYpST.csv); "
+            "is this a housing file? Person files are named csv_pST.zip"
+        )
+    return names
+
+
+def _sniff(path: Path) -> str:
+    with open(path, "rb") as f:
+        head = f.read(512)
+    if head.startswith(b"PK"):
+        return "zip"
+    if head.startswith(b"PAR1"):
+        return "parquet"
+    text = head.lstrip().lower()
+    if text.startswith((b"<!doctype", b"<html", b"<?xml", b"<")):
+        raise CorruptFileError(f"{path} is an HTML/XML page, not PUMS data: download it again")
+    return "csv"
+
+
+# -- canonicalisation ---------------------------------------------------------------------------
+
+
+def _file_columns_needed(header: list[str], replicate_weights: bool) -> list[str]:
+    wanted = []
+    for cols in schema.source_names(header).values():
+        wanted.extend(cols)
+    if replicate_weights:
+        wanted.extend(c for c in schema.REPLICATE_WEIGHTS if c in header)
+    return wanted
+
+
+def check_header(header: list[str], where: str) -> None:
+    """Refuse a table that is not a PUMS person table or lacks a required variable."""
+    src = schema.source_names(header)
+    missing = [v.name for v in schema.VARIABLES if v.required and not src[v.name]]
+    if missing:
+        hint = ""
+        if "NP" in header or "TEN" in header:
+            hint = " (it looks like a housing file; person files are csv_pST.zip)"
+        raise SchemaError(
+            f"{where} is not a usable PUMS person table: missing column(s) {', '.join(missing)}"
+            f"{hint}"
+        )
+
+
+def _as_string_codes(arr: pa.ChunkedArray | pa.Array, width: int) -> pa.Array:
+    if not pa.types.is_string(arr.type) and not pa.types.is_large_string(arr.type):
+        if pa.types.is_floating(arr.type):
+            arr = pc.cast(arr, pa.int64())
+        arr = pc.cast(arr, pa.string())
+    arr = pc.if_else(pc.equal(pc.utf8_length(arr), 0), pa.scalar(None, pa.string()), arr)
+    if width:
+        # Integers lost their zeros in some user parquet files; codes such as SOCP "2740XX"
+        # are already full width and untouched.
+        arr = pc.utf8_lpad(arr, width=width, padding="0")
+    return arr
+
+
+def _as_int(arr: pa.Array, to: pa.DataType, name: str, where: str) -> pa.Array:
+    if pa.types.is_string(arr.type) or pa.types.is_large_string(arr.type):
+        arr = pc.if_else(pc.equal(pc.utf8_length(arr), 0), pa.scalar(None, arr.type), arr)
+    try:
+        return pc.cast(arr, to)
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError) as exc:
+        raise SchemaError(f"{where}: column {name} is not numeric ({exc})") from None
+
+
+def canonical_batch(tbl: pa.Table, where: str, replicate_weights: bool = True) -> pa.Table:
+    """Put one batch of file columns into the canonical schema (idempotent)."""
+    names = tbl.column_names
+    src = schema.source_names(names)
+    cols: dict[str, pa.Array] = {}
+    for v in schema.VARIABLES:
+        found = src[v.name]
+        if not found:
+            continue
+        arr = tbl.column(found[0]).combine_chunks()
+        if v.name == "PUMA" and len(found) > 1:
+            # 2018-2022 5-year files: a record has a PUMA20 or a PUMA10 code, the other is -0009.
+            first = _as_string_codes(arr, 0)
+            second = _as_string_codes(tbl.column(found[1]).combine_chunks(), 0)
+            arr = pc.if_else(
+                pc.or_kleene(
+                    pc.is_null(first), pc.equal(first, schema.PUMA_NOT_IN_VINTAGE)
+                ).fill_null(True),
+                second,
+                first,
+            )
+        if v.kind in ("code", "id"):
+            cols[v.name] = _as_string_codes(arr, v.width if v.kind == "code" else 0)
+        elif v.kind == "int":
+            to = pa.int64() if v.name == "ADJINC" else pa.int32()
+            cols[v.name] = _as_int(arr, to, v.name, where)
+        elif v.kind == "weight":
+            cols[v.name] = _as_int(arr, pa.int32(), v.name, where)
+        elif v.kind == "dollar":
+            cols[v.name] = _as_int(arr, pa.float64(), v.name, where)
+    if replicate_weights:
+        for c in schema.REPLICATE_WEIGHTS:
+            if c in names:
+                cols[c] = _as_int(tbl.column(c).combine_chunks(), pa.int32(), c, where)
+    out = pa.table(cols)
+    if "year" in names:
+        year = _as_int(tbl.column("year").combine_chunks(), pa.int16(), "year", where)
+    else:
+        year = _as_int(
+            pc.utf8_slice_codeunits(out["SERIALNO"], 0, 4), pa.int16(), "SERIALNO", where
+        )
+    out = out.append_column("year", year)
+    if "adjusted_dollars" in names:
+        return out.append_column("adjusted_dollars", tbl.column("adjusted_dollars"))
+    adjusted = "ADJINC" in cols
+    if adjusted:
+        factor = pc.divide(pc.cast(out["ADJINC"], pa.float64()), 1_000_000.0)
+        for v in schema.VARIABLES:
+            if v.kind == "dollar" and v.name in cols:
+                i = out.column_names.index(v.name)
+                out = out.set_column(i, v.name, pc.multiply(out[v.name], factor))
+    return out.append_column("adjusted_dollars", pa.array(np.full(len(out), adjusted)))
+
+
+# -- population totals (for checks against published tables) -------------------------------------
+
+POPULATION_ROWS = ("total_population", "foreign_born", "age25_bachelors_plus")
+
+
+def _population_totals(tbl: pa.Table) -> np.ndarray:
+    wcols = ["PWGTP"] + [c for c in schema.REPLICATE_WEIGHTS if c in tbl.column_names]
+    w = np.column_stack([tbl[c].to_numpy(zero_copy_only=False) for c in wcols]).astype(np.float64)
+    fb = pc.equal(tbl["NATIVITY"], "2").fill_null(False).to_numpy(zero_copy_only=False)
+    ba = pc.and_(
+        pc.greater_equal(tbl["AGEP"], 25), pc.is_in(tbl["SCHL"], pa.array(["21", "22", "23", "24"]))
+    )
+    ba = ba.fill_null(False).to_numpy(zero_copy_only=False)
+    ind = np.column_stack([np.ones(len(tbl)), fb, ba])
+    return ind.T @ w
+
+
+# -- streaming -----------------------------------------------------------------------------------
+
+
+def _csv_batches(stream, where: str, replicate_weights: bool) -> Iterator[pa.Table]:
+    first = stream.readline()
+    if not first:
+        raise SchemaError(f"{where} is empty")
+    header = first.decode("utf-8-sig").strip().split(",")
+    header = [h.strip().strip('"') for h in header]
+    check_header(header, where)
+    include = _file_columns_needed(header, replicate_weights)
+    opts = pacsv.ConvertOptions(
+        include_columns=include,
+        column_types={c: pa.string() for c in include},
+        strings_can_be_null=True,
+    )
+    body = io.BufferedReader(_Prepend(first, stream), buffer_size=1 << 20)
+    try:
+        reader = pacsv.open_csv(
+            body, read_options=pacsv.ReadOptions(block_size=BLOCK_SIZE), convert_options=opts
+        )
+        for batch in reader:
+            yield pa.Table.from_batches([batch])
+    except (pa.ArrowInvalid, zipfile.BadZipFile, EOFError, OSError) as exc:
+        raise CorruptFileError(
+            f"{where}: could not parse the CSV ({exc}); download it again"
+        ) from None
+
+
+class _Prepend(io.RawIOBase):
+    """A raw stream that yields `head` and then the rest of `stream` (to re-read a header line)."""
+
+    def __init__(self, head: bytes, stream):
+        self._head = head
+        self._stream = stream
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, b) -> int:
+        if self._head:
+            n = min(len(b), len(self._head))
+            b[:n] = self._head[:n]
+            self._head = self._head[n:]
+            return n
+        data = self._stream.read(len(b))
+        b[: len(data)] = data
+        return len(data)
+
+
+def _parquet_batches(path: Path, where: str, replicate_weights: bool) -> Iterator[pa.Table]:
+    try:
+        pf = pq.ParquetFile(path)
+    except (pa.ArrowInvalid, OSError) as exc:
+        raise CorruptFileError(f"{where}: not a readable parquet file ({exc})") from None
+    header = pf.schema_arrow.names
+    check_header(header, where)
+    include = _file_columns_needed(header, replicate_weights)
+    include += [c for c in ("year", "adjusted_dollars") if c in header]
+    for batch in pf.iter_batches(batch_size=500_000, columns=include):
+        yield pa.Table.from_batches([batch])
+
+
+def iter_raw_batches(path: str | os.PathLike, replicate_weights: bool = True) -> Iterator[pa.Table]:
+    """Batches of the needed file columns of a PUMS person csv, Census zip, or parquet file."""
+    path = Path(path)
+    if not path.exists():
+        raise SchemaError(f"{path} does not exist")
+    kind = _sniff(path)
+    if kind == "parquet":
+        yield from _parquet_batches(path, str(path), replicate_weights)
+    elif kind == "zip":
+        try:
+            zf = zipfile.ZipFile(path)
+        except zipfile.BadZipFile:
+            raise CorruptFileError(f"{path}: truncated or corrupt zip; download it again") from None
+        with zf:
+            for member in person_members(zf):
+                with zf.open(member) as stream:
+                    yield from _csv_batches(stream, f"{path.name}:{member}", replicate_weights)
+    else:
+        with open(path, "rb") as stream:
+            yield from _csv_batches(stream, str(path), replicate_weights)
+
+
+def read_persons(
+    paths: str | os.PathLike | list[str | os.PathLike],
+    *,
+    prefilter: Prefilter | None = None,
+    replicate_weights: bool = True,
+    cache_dir: str | os.PathLike | None = None,
+) -> Persons:
+    """Read one or more person files into a canonical :class:`Persons`.
+
+    `prefilter` keeps only the records the analysis needs (population totals still cover every
+    record). With `cache_dir`, each csv/zip input is also written as a column-pruned parquet file
+    there (``NAME.persons.parquet``) and later calls read that copy instead of parsing the CSV.
+    """
+    if isinstance(paths, str | os.PathLike):
+        paths = [paths]
+    frames: list[pa.Table] = []
+    totals: np.ndarray | None = None
+    n_read = 0
+    sources: list[str] = []
+    has_reps: list[bool] = []
+    notes: list[str] = []
+    for p in paths:
+        p = Path(p)
+        src = p
+        cached = _cache_path(p, cache_dir) if cache_dir else None
+        if cached is not None and cached.exists() and cached.stat().st_mtime >= p.stat().st_mtime:
+            src = cached
+        writer = None
+        tmp = None
+        if cached is not None and src is p and _sniff(p) != "parquet":
+            tmp = cached.with_suffix(f".tmp{os.getpid()}")
+        try:
+            for raw in iter_raw_batches(src, replicate_weights):
+                tbl = canonical_batch(raw, str(p), replicate_weights)
+                if tmp is not None:
+                    if writer is None:
+                        tmp.parent.mkdir(parents=True, exist_ok=True)
+                        writer = pq.ParquetWriter(tmp, tbl.schema, compression="zstd")
+                    writer.write_table(tbl.cast(writer.schema))
+                n_read += len(tbl)
+                t = _population_totals(tbl)
+                if totals is None or t.shape[1] != totals.shape[1]:
+                    totals = t if totals is None else totals[:, :1] + t[:, :1]
+                else:
+                    totals = totals + t
+                if prefilter is not None:
+                    tbl = tbl.filter(prefilter(tbl))
+                frames.append(tbl)
+            if writer is not None:
+                writer.close()
+                writer = None
+                os.replace(tmp, cached)
+        finally:
+            if writer is not None:
+                writer.close()
+            if tmp is not None and tmp.exists():
+                tmp.unlink()
+        sources.append(str(p))
+        has_reps.append(
+            all(c in frames[-1].column_names for c in schema.REPLICATE_WEIGHTS) if frames else False
+        )
+    if not frames:
+        raise SchemaError("no records were read")
+    if not all(has_reps):
+        frames = [
+            f.drop([c for c in schema.REPLICATE_WEIGHTS if c in f.column_names]) for f in frames
+        ]
+        notes.append(
+            "no replicate weights (PWGTP1-PWGTP80) in the input: standard errors and margins of "
+            "error are left empty"
+        )
+    table = pa.concat_tables(frames, promote_options="default")
+    frame = table.to_pandas(types_mapper=_pandas_type)
+    if not (frame["adjusted_dollars"].all() if len(frame) else True):
+        notes.append(
+            "no ADJINC in the input: dollar amounts are as reported, not adjusted to survey-year dollars"
+        )
+    wcols = ["PWGTP"] + (list(schema.REPLICATE_WEIGHTS) if all(has_reps) else [])
+    assert totals is not None
+    pop = pd.DataFrame(totals[:, : len(wcols)], index=list(POPULATION_ROWS), columns=wcols)
+    return Persons(frame, sources, all(has_reps), n_read, pop, notes)
+
+
+def _pandas_type(t: pa.DataType):
+    if pa.types.is_string(t) or pa.types.is_large_string(t):
+        return pd.StringDtype()
+    if pa.types.is_int32(t):
+        return pd.Int32Dtype()
+    if pa.types.is_int64(t):
+        return pd.Int64Dtype()
+    if pa.types.is_int16(t):
+        return pd.Int16Dtype()
+    return None
+
+
+def _cache_path(path: Path, cache_dir) -> Path:
+    return Path(cache_dir) / f"{path.name.rsplit('.', 1)[0]}.persons.parquet"
