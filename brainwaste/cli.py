@@ -233,7 +233,7 @@ def _cmd_fetch(args) -> None:
     if args.year is None or args.period is None or not args.states:
         raise InputError("fetch needs --year, --period and --states (or --verify)")
     if args.source == "api":
-        from .acquire.api import load_api_persons
+        from .pums.from_api import load_api_persons
         from .geography import parse_states
         from .method.profile import load_profile
 

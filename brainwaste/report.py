@@ -166,7 +166,7 @@ def load_dataset(
 
 
 def _load_api(year, period, states, prof, data_dir) -> Dataset:
-    from .acquire.api import load_api_persons
+    from .pums.from_api import load_api_persons
 
     persons = load_api_persons(year, period, states, prof, data_dir=data_dir)
     classified = classify(persons.frame, prof, file_year=year)
@@ -232,21 +232,54 @@ def write_table(table: pd.DataFrame, path_stem: Path) -> list[Path]:
 
 
 def write_estimates(
-    ds: Dataset, data_dir=None, breakdowns: list[str] | None = None
+    ds: Dataset, data_dir=None, breakdowns: list[str] | None = None, extras: bool = True
 ) -> dict[str, pd.DataFrame]:
-    """Write DATA_DIR/processed/estimates_{YEAR}_{PERIOD}yr.{csv,parquet} (+ breakdowns, metadata)."""
+    """Write DATA_DIR/processed/estimates_{YEAR}_{PERIOD}yr.{csv,parquet} and its .meta.json.
+
+    With `breakdowns`, also ``breakdowns_*``; with `extras`, the occupation, health-workforce and
+    forgone-earnings tables (``occupations_*``, ``health_workforce_*``, ``forgone_earnings_*``).
+    """
+    from .estimate.earnings import forgone_earnings
+    from .estimate.occupations import health_workforce, occupations_of_degree_holders
+
     out = config.processed_dir(data_dir)
     tables = {"estimates": estimates_for(ds)}
-    paths = write_table(tables["estimates"], out / f"estimates_{_stem(ds)}")
     if breakdowns:
-        parts = [estimates_for(ds, b) for b in breakdowns]
-        tables["breakdowns"] = pd.concat(parts, ignore_index=True)
-        paths += write_table(tables["breakdowns"], out / f"breakdowns_{_stem(ds)}")
+        tables["breakdowns"] = pd.concat(
+            [estimates_for(ds, b) for b in breakdowns], ignore_index=True
+        )
+    if extras:
+        tables["occupations"] = occupations_of_degree_holders(ds.classified, national=ds.national)
+        tables["health_workforce"] = health_workforce(ds.classified, national=ds.national)
+        tables["forgone_earnings"] = forgone_earnings(
+            ds.classified, ds.profile, year=ds.year, period=ds.period,
+            national=ds.national, states=ds.report_states,
+        )  # fmt: skip
+    paths = []
+    for name, table in tables.items():
+        if name != "estimates":
+            table = _stamp(table, ds)
+        paths += write_table(table, out / f"{name}_{_stem(ds)}")
     meta = out / f"estimates_{_stem(ds)}.meta.json"
     _write_atomic(meta, lambda t: t.write_text(json.dumps(metadata(ds), indent=2) + "\n"))
     for p in [*paths, meta]:
         log(f"wrote {p}")
     return tables
+
+
+def _stamp(table: pd.DataFrame, ds: Dataset) -> pd.DataFrame:
+    """Provenance columns on a table (year, period, profile, synthetic, version)."""
+    t = table.copy()
+    for col, val in (("year", ds.year), ("period", ds.period), ("profile", ds.profile.name)):
+        if col not in t:
+            t[col] = val
+    t["synthetic"] = ds.synthetic
+    t["data_source"] = ds.source
+    t["brainwaste_version"] = __version__
+    return t
+
+
+TABLES = ("estimates", "breakdowns", "occupations", "health_workforce", "forgone_earnings")
 
 
 def load_processed(data_dir=None, year: int | None = None, period: int | None = None):
@@ -262,7 +295,7 @@ def load_processed(data_dir=None, year: int | None = None, period: int | None = 
     meta = json.loads(meta_path.read_text())
     stem = meta_path.name[len("estimates_") : -len(".meta.json")]
     tables = {}
-    for name in ("estimates", "breakdowns"):
+    for name in TABLES:
         p = out / f"{name}_{stem}.parquet"
         if p.exists():
             tables[name] = pd.read_parquet(p)

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import io
 import os
-import re
 import zipfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -23,12 +22,9 @@ import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
+from ..acquire.periods import person_csv_members
 from ..errors import CorruptFileError, SchemaError
 from . import schema
-
-#: Person CSV members of Census zips: psam_p25.csv, psam_pusa.csv (2017 on); ss16pma.csv,
-#: ss16pusa.csv (through 2016). Housing members (psam_h*, ss16h*) never match.
-PERSON_MEMBER = re.compile(r"^(?:.*/)?(psam_p[0-9a-z]+|ss\d\dp[a-z]+)\.csv$", re.IGNORECASE)
 
 BLOCK_SIZE = 16 << 20  # bytes of CSV per batch
 
@@ -52,17 +48,6 @@ class Persons:
     @property
     def years(self) -> list[int]:
         return sorted(int(y) for y in self.frame["year"].unique()) if len(self.frame) else []
-
-
-def person_members(zf: zipfile.ZipFile) -> list[str]:
-    """Names of the person CSV members of a Census PUMS zip, in order (national parts a, b, ...)."""
-    names = sorted(n for n in zf.namelist() if PERSON_MEMBER.match(n))
-    if not names:
-        raise CorruptFileError(
-            f"{zf.filename}: no person CSV inside (expected psam_pNN.csv or ssYYpST.csv); "
-            "is this a housing file? Person files are named csv_pST.zip"
-        )
-    return names
 
 
 def _sniff(path: Path) -> str:
@@ -274,7 +259,7 @@ def iter_raw_batches(path: str | os.PathLike, replicate_weights: bool = True) ->
         except zipfile.BadZipFile:
             raise CorruptFileError(f"{path}: truncated or corrupt zip; download it again") from None
         with zf:
-            for member in person_members(zf):
+            for member in person_csv_members(zf):
                 with zf.open(member) as stream:
                     yield from _csv_batches(stream, f"{path.name}:{member}", replicate_weights)
     else:
@@ -354,7 +339,7 @@ def read_persons(
             "error are left empty"
         )
     table = pa.concat_tables(frames, promote_options="default")
-    frame = table.to_pandas(types_mapper=_pandas_type)
+    frame = table.to_pandas(types_mapper=pandas_type)
     if not (frame["adjusted_dollars"].all() if len(frame) else True):
         notes.append(
             "no ADJINC in the input: dollar amounts are as reported, not adjusted to survey-year dollars"
@@ -365,7 +350,7 @@ def read_persons(
     return Persons(frame, sources, all(has_reps), n_read, pop, notes)
 
 
-def _pandas_type(t: pa.DataType):
+def pandas_type(t: pa.DataType):
     if pa.types.is_string(t) or pa.types.is_large_string(t):
         return pd.StringDtype()
     if pa.types.is_int32(t):
