@@ -1,0 +1,121 @@
+"""Forgone earnings: what underutilized health-degree holders would earn in skill-matched jobs.
+
+For each underutilized person i (in a low-skilled job or unemployed) the gap is
+``m_c(i) - e_i``: e_i is the person's own annual earnings (PERNP, ADJINC-adjusted; zero for most
+of the unemployed) and m_c the weighted mean earnings of the *comparison workers* of the person's
+cell c, i.e. universe members employed in high-skilled jobs with the same
+
+- state of residence,
+- education level (bachelor's, or a graduate degree: master's, professional, doctorate), and
+- age group (25-34, 35-44, 45-54, 55-64, 65+),
+
+whatever their nativity. Where a state cell has fewer than :data:`MIN_COMPARISON_RECORDS`
+comparison records, the same education x age cell pooled over all states read is used instead.
+Forgone earnings of a group are the weighted sum of the gaps (negative gaps are kept, so the
+total is not inflated). Every step is repeated under each replicate weight, so the SE covers the
+uncertainty of the comparison means too.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from ..geography import NATION
+from . import replicate
+from .tables import POPULATION_MEMBERS, replicate_columns, state_codes
+
+MIN_COMPARISON_RECORDS = 30
+
+FORGONE_COLUMNS = [
+    "year", "period", "state", "population",
+    "underutilized", "n_unweighted", "comparison_records",
+    "forgone_earnings", "forgone_earnings_se", "forgone_earnings_moe90",
+    "mean_gap", "mean_gap_se", "reliable", "profile",
+]  # fmt: skip
+
+
+def _education_level(schl: pd.Series) -> np.ndarray:
+    return np.where(schl.astype("string").fillna("") == "21", "bachelors", "graduate")
+
+
+def forgone_earnings(
+    classified: pd.DataFrame,
+    profile,
+    *,
+    year: int,
+    period: int,
+    national: bool = False,
+    states: list[str] | None = None,
+) -> pd.DataFrame:
+    """Forgone annual earnings by state and population, with replicate SEs (see module doc)."""
+    u = classified.loc[classified["in_universe"]]
+    reps = replicate_columns(u)
+    W = replicate.weight_matrix(u, reps)
+    e = u["PERNP"].astype("Float64").fillna(0).to_numpy(dtype=np.float64)
+    st = state_codes(u["STATE"]).to_numpy()
+    cell = (
+        pd.Series(_education_level(u["SCHL"]))
+        + "|"
+        + u["age_group"].astype("string").fillna("other").to_numpy()
+    )
+    cell = cell.to_numpy()
+    comparison = (u["status"] == "employed_high_skill").fillna(False).to_numpy()
+    under = u["status"].isin(profile.underutilized).fillna(False).to_numpy()
+
+    # Mean earnings of comparison workers per (state, cell) and per pooled cell, per weight.
+    sc_codes, sc_keys = pd.MultiIndex.from_arrays([st, cell]).factorize()
+    c_codes, c_keys = pd.Index(cell).factorize()
+    stacked = np.column_stack([W, W * e[:, None], np.ones(len(u))])
+    k = W.shape[1]
+    by_sc = replicate.cell_totals(sc_codes[comparison], len(sc_keys), stacked[comparison])
+    by_c = replicate.cell_totals(c_codes[comparison], len(c_keys), stacked[comparison])
+    mean_sc = replicate.ratio(by_sc[:, k : 2 * k], by_sc[:, :k])
+    mean_c = replicate.ratio(by_c[:, k : 2 * k], by_c[:, :k])
+    # (state, cell) -> its pooled cell, used when the state cell is thin
+    pooled_of_sc = c_keys.get_indexer([key[1] for key in sc_keys])
+    thin = by_sc[:, 2 * k] < MIN_COMPARISON_RECORDS
+    mean = np.where(thin[:, None], mean_c[pooled_of_sc], mean_sc)
+    comparison_n = np.where(thin, by_c[pooled_of_sc, 2 * k], by_sc[:, 2 * k])
+
+    # Gap of each underutilized record under every weight: w_r * (m_c,r - e_i).
+    m_rec = mean[sc_codes]  # records x k
+    has_mean = ~np.isnan(m_rec[:, 0])
+    gap = W * (np.nan_to_num(m_rec) - e[:, None])
+    report_states = [s for s in (states or sorted(set(st))) if s != NATION]
+    places = [*report_states, *([NATION] if national else [])]
+    keep = under & has_mean
+    sp_codes, sp_keys = pd.MultiIndex.from_arrays(
+        [st[keep], u["population"].to_numpy()[keep]]
+    ).factorize()
+    sums = replicate.cell_totals(
+        sp_codes, len(sp_keys), np.column_stack([gap[keep], W[keep], np.ones(keep.sum())])
+    )
+    # the thinnest comparison cell behind each (state, population)
+    thinnest = pd.Series(comparison_n[sc_codes[keep]]).groupby(sp_codes).min()
+    key_state = np.array([key[0] for key in sp_keys], dtype=object)
+    key_pop = np.array([key[1] for key in sp_keys], dtype=object)
+    rows = []
+    for place in places:
+        in_place = np.ones(len(sp_keys), bool) if place == NATION else key_state == place
+        for pop, members in POPULATION_MEMBERS.items():
+            sel = in_place & np.isin(key_pop, members)
+            tot = sums[sel].sum(axis=0)
+            gap_tot, count, n = tot[:k], tot[k : 2 * k], int(tot[2 * k])
+            mean_gap = replicate.ratio(gap_tot, count)
+            se = replicate.standard_error(gap_tot[None, :])[0] if reps else np.nan
+            mg_se = replicate.standard_error(mean_gap[None, :])[0] if reps else np.nan
+            comp_n = int(thinnest.reindex(np.flatnonzero(sel)).min()) if n else 0
+            cv = se / gap_tot[0] if gap_tot[0] else np.nan
+            rows.append(
+                {
+                    "year": year, "period": period, "state": place, "population": pop,
+                    "underutilized": count[0], "n_unweighted": n, "comparison_records": comp_n,
+                    "forgone_earnings": gap_tot[0], "forgone_earnings_se": se,
+                    "forgone_earnings_moe90": replicate.Z90 * se,
+                    "mean_gap": mean_gap[0], "mean_gap_se": mg_se,
+                    "reliable": bool(n >= 30 and comp_n >= MIN_COMPARISON_RECORDS and not cv > 0.30),
+                    "profile": profile.name,
+                }
+            )  # fmt: skip
+    return pd.DataFrame(rows, columns=FORGONE_COLUMNS)

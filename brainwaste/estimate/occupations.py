@@ -1,0 +1,69 @@
+"""Occupation tables: where health-degree holders work, and who the health workers are."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from ..geography import NATION
+from ..method import codetables
+from ..method.categories import ESR_EMPLOYED
+from .domains import domain_estimates
+from .tables import state_codes
+
+GROUPS = ("us_born", "immigrant_us_educated", "immigrant_foreign_educated", "immigrant")
+
+
+def _with_state(frame: pd.DataFrame, national: bool) -> pd.DataFrame:
+    f = frame.assign(state=state_codes(frame["STATE"]))
+    if national:
+        f = pd.concat([f, f.assign(state=NATION)], ignore_index=True)
+    return f
+
+
+def _titles(table: pd.DataFrame) -> pd.DataFrame:
+    occ = codetables.occupations().set_index("occp")
+    table["title"] = table["occp2018"].map(occ["title"])
+    return table
+
+
+def occupations_of_degree_holders(
+    classified: pd.DataFrame, *, national: bool = False
+) -> pd.DataFrame:
+    """Employed universe members by state x population x occupation (2018 codes), with skill tier.
+
+    ``immigrant`` rows are the sum of the immigrant groups. Shares are of the group's employed.
+    """
+    u = classified[classified["in_universe"] & classified["ESR"].isin(ESR_EMPLOYED).fillna(False)]
+    u = _with_state(u, national)
+    both = pd.concat(
+        [u, u[u["population"] != "us_born"].assign(population="immigrant")], ignore_index=True
+    )
+    t = domain_estimates(both, ["state", "population", "occp2018"])
+    tier = both.drop_duplicates("occp2018").set_index("occp2018")["skill_tier"]
+    t["skill_tier"] = t["occp2018"].map(tier)
+    t["share_of_employed"] = t["count"] / t.groupby(["state", "population"])["count"].transform(
+        "sum"
+    )
+    t = _titles(t)
+    return t.sort_values(
+        ["state", "population", "count"], ascending=[True, True, False], ignore_index=True
+    )
+
+
+def health_workforce(classified: pd.DataFrame, *, national: bool = False) -> pd.DataFrame:
+    """Employed civilians in health occupations (any education) by state x occupation: how many,
+    and the share who are immigrants (foreign born). Occupation ``all_health`` sums them."""
+    w = classified[classified["health_worker"]]
+    w = _with_state(w, national)
+    w = pd.concat([w, w.assign(occp2018="all_health")], ignore_index=True)
+    t = domain_estimates(
+        w, ["state", "occp2018"], numerator=(w["NATIVITY"] == "2").fillna(False).to_numpy()
+    )
+    t = t.rename(
+        columns={"numerator": "immigrants", "numerator_se": "immigrants_se", "share": "immigrant_share",
+                 "share_se": "immigrant_share_se", "share_moe90": "immigrant_share_moe90",
+                 "numerator_n": "immigrants_n", "numerator_reliable": "immigrants_reliable"}
+    )  # fmt: skip
+    t = _titles(t)
+    t.loc[t["occp2018"] == "all_health", "title"] = "All health occupations"
+    return t.sort_values(["state", "count"], ascending=[True, False], ignore_index=True)

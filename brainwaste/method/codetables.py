@@ -1,0 +1,180 @@
+"""Code tables of the method: health degree fields, occupation skill tiers, 2010->2018 OCCP codes.
+
+The tables are CSV files in ``brainwaste/method/tables``, rebuilt from the official publications
+(Census PUMS data dictionaries and occupation code lists, BLS Employment Projections Table 5.4,
+O*NET job zones) by ``scripts/build_code_tables.py``; each file's ``#`` header names its sources
+and the rules applied. Nothing here hard-codes a code list.
+
+Codes are strings with the dictionaries' leading zeros (OCCP "0010"). Functions that take a
+Series accept blanks and missing values (not applicable in PUMS) and return ``<NA>`` for them;
+digit strings shorter than the code width, and integer Series (files read without string types),
+are zero-padded first.
+"""
+
+from __future__ import annotations
+
+import functools
+from importlib import resources
+
+import pandas as pd
+
+from brainwaste.errors import InputError, SchemaError
+
+TABLES_PACKAGE = "brainwaste.method.tables"
+
+#: Degree sets: ``core`` (the MPI health set) and ``broad`` (core plus 3607, 3611, 4002, 5102).
+DEGREE_SETS: tuple[str, ...] = ("core", "broad")
+
+#: Skill-tier schemes: BLS typical entry education (default) or O*NET job zones.
+SCHEMES: tuple[str, ...] = ("bls", "onet")
+
+#: Tiers, lowest first.
+TIERS: tuple[str, ...] = ("low", "middle", "high")
+
+#: Tier of the codes that name no civilian job: military (9800-9830) and 9920 (unemployed, last
+#: worked 5 or more years ago or never worked).
+NO_TIER = "none"
+
+_OCCP_WIDTH = 4
+_FOD_WIDTH = 4
+_SHOW = 10  # unknown codes named in an error message
+
+
+@functools.lru_cache(maxsize=8)
+def _table(name: str) -> pd.DataFrame:
+    """Read one packaged table (cached; callers get copies)."""
+    source = resources.files(TABLES_PACKAGE).joinpath(name)
+    with source.open("r", encoding="utf-8") as handle:
+        return pd.read_csv(handle, comment="#", dtype=str, keep_default_na=False, na_values=[""])
+
+
+def _codes(values: pd.Series, width: int) -> pd.Series:
+    """Codes as strings of ``width`` characters; blanks and missing values become <NA>."""
+    if pd.api.types.is_numeric_dtype(values):
+        values = values.astype("Int64")
+    codes = values.astype("string").str.strip()
+    codes = codes.mask(codes == "")
+    short = codes.str.fullmatch(r"\d+").fillna(False) & (codes.str.len() < width)
+    return codes.where(~short, codes.str.zfill(width))
+
+
+def _check_known(codes: pd.Series, known: pd.Series, what: str, hint: str) -> None:
+    unknown = sorted(set(codes.dropna()) - set(known))
+    if unknown:
+        shown = ", ".join(unknown[:_SHOW]) + (" ..." if len(unknown) > _SHOW else "")
+        raise SchemaError(f"{len(unknown)} value(s) not {what}: {shown}. {hint}")
+
+
+def _check_degree_set(degree_set: str) -> None:
+    if degree_set not in DEGREE_SETS:
+        raise InputError(
+            f"unknown degree set {degree_set!r}; use one of {', '.join(map(repr, DEGREE_SETS))}"
+        )
+
+
+_OCCP_HINT = (
+    "OCCP of 1-year files for 2017 and earlier and of 5-year files ending 2017 or earlier uses "
+    "2010 Census codes: convert it with convert_occp_2010_to_2018() first."
+)
+
+
+# --- degrees -------------------------------------------------------------------------------------
+
+
+def degree_fields() -> pd.DataFrame:
+    """Every field-of-degree code (FOD1P/FOD2P) with its title: columns ``fod``, ``title``."""
+    return _table("degree_fields.csv").copy()
+
+
+def health_degrees(degree_set: str = "core") -> pd.DataFrame:
+    """Health-related degree fields of a degree set.
+
+    Columns ``fod``, ``title``, ``degree_set`` (``core`` or ``broad``, the set that adds the
+    code) and ``field_group`` (``nursing``, ``medicine_premed``, ``pharmacy``, ``other_health``).
+    ``broad`` returns the core codes plus the broad additions.
+    """
+    _check_degree_set(degree_set)
+    table = _table("health_degrees.csv")
+    if degree_set == "core":
+        table = table[table["degree_set"] == "core"]
+    return table.reset_index(drop=True).copy()
+
+
+def health_degree_codes(degree_set: str = "core") -> frozenset[str]:
+    """FOD codes of a degree set (11 for ``core``, 15 for ``broad``)."""
+    return frozenset(health_degrees(degree_set)["fod"])
+
+
+def degree_field_group(fod: pd.Series, degree_set: str = "core") -> pd.Series:
+    """Field group of each degree code, ``<NA>`` for codes outside the health set and blanks."""
+    table = health_degrees(degree_set)
+    groups = dict(zip(table["fod"], table["field_group"], strict=True))
+    return _codes(fod, _FOD_WIDTH).map(groups).astype("string")
+
+
+# --- occupations ---------------------------------------------------------------------------------
+
+
+def occupations() -> pd.DataFrame:
+    """The 2018 Census occupation table (570 codes) with health group and skill tiers.
+
+    Main columns: ``occp``, ``title``, ``soc``, ``health_group`` (``practitioner`` 3000-3550,
+    ``support`` 3601-3655, ``other``), ``bls_education``, ``tier_bls``, ``onet_job_zone``,
+    ``tier_onet``, ``tier_rule``; see the header of ``occupations_2018.csv`` for all of them.
+    """
+    return _table("occupations_2018.csv").copy()
+
+
+def _occupation_column(occp: pd.Series, column: str) -> pd.Series:
+    table = _table("occupations_2018.csv")
+    codes = _codes(occp, _OCCP_WIDTH)
+    _check_known(codes, table["occp"], "2018 Census occupation (OCCP) codes", _OCCP_HINT)
+    mapping = dict(zip(table["occp"], table[column], strict=True))
+    return codes.map(mapping).astype("string")
+
+
+def skill_tier(occp: pd.Series, scheme: str = "bls") -> pd.Series:
+    """Skill tier (``low``, ``middle``, ``high``) of the job of each 2018 OCCP code.
+
+    ``scheme`` is ``bls`` (typical entry education, BLS Table 5.4) or ``onet`` (job zones).
+    Blank codes give ``<NA>``; military codes and 9920 give ``none`` (no civilian job).
+    Raises SchemaError naming the codes that are not 2018 Census codes.
+    """
+    if scheme not in SCHEMES:
+        raise InputError(
+            f"unknown skill-tier scheme {scheme!r}; use one of {', '.join(map(repr, SCHEMES))}"
+        )
+    return _occupation_column(occp, f"tier_{scheme}")
+
+
+def health_group(occp: pd.Series) -> pd.Series:
+    """``practitioner``, ``support`` or ``other`` for each 2018 OCCP code (``<NA>`` if blank)."""
+    return _occupation_column(occp, "health_group")
+
+
+# --- 2010 -> 2018 --------------------------------------------------------------------------------
+
+
+def crosswalk_2010_to_2018() -> pd.DataFrame:
+    """The 2010->2018 occupation crosswalk: ``occp2010``, ``title2010``, ``occp2018``,
+    ``title2018``, ``rule`` (``same``, ``recoded``, ``split``), ``targets``, ``chosen_by``,
+    ``health_group2010``, ``health_group2018``."""
+    return _table("occp_2010_to_2018.csv").copy()
+
+
+def convert_occp_2010_to_2018(occp: pd.Series) -> pd.Series:
+    """2018 Census code for each 2010 Census OCCP code (blanks stay ``<NA>``).
+
+    A 2010 code split among several 2018 codes goes to the single target chosen in the
+    crosswalk table (``rule`` = ``split``). Raises SchemaError naming codes not in the crosswalk.
+    """
+    table = _table("occp_2010_to_2018.csv")
+    codes = _codes(occp, _OCCP_WIDTH)
+    _check_known(
+        codes,
+        table["occp2010"],
+        "2010 Census occupation (OCCP) codes",
+        "Files from 2018 on (5-year from 2014-2018 on) already use 2018 codes.",
+    )
+    mapping = dict(zip(table["occp2010"], table["occp2018"], strict=True))
+    return codes.map(mapping).astype("string")

@@ -1,0 +1,288 @@
+"""Packaged code tables (brainwaste/method/tables) and their loader, checked against the official
+publications in ../shared/data where they are available."""
+
+from __future__ import annotations
+
+import csv
+import importlib.util
+import re
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from brainwaste.errors import InputError, SchemaError
+from brainwaste.method import codetables
+
+ROOT = Path(__file__).resolve().parents[1]
+SHARED = ROOT.parent / "shared" / "data"
+DICTS = SHARED / "pums_data_dictionaries"
+TABLES = ROOT / "brainwaste" / "method" / "tables"
+BUILD_SCRIPT = ROOT / "scripts" / "build_code_tables.py"
+BLS_CSV = (
+    SHARED / "occupation_crosswalks" / "bls_ep_table_5_4_education_training_by_occupation_2024.csv"
+)
+
+needs_shared = pytest.mark.skipif(
+    not SHARED.is_dir(), reason=f"official publications not found at {SHARED} (../shared/data)"
+)
+
+DICTIONARIES_2018_CODES = [
+    "PUMS_Data_Dictionary_2018.csv",
+    "PUMS_Data_Dictionary_2019.csv",
+    "PUMS_Data_Dictionary_2021.csv",
+    "PUMS_Data_Dictionary_2022.txt",
+    "PUMS_Data_Dictionary_2023.txt",
+    "PUMS_Data_Dictionary_2024.txt",
+    "PUMS_Data_Dictionary_2014-2018.csv",
+    "PUMS_Data_Dictionary_2015-2019.csv",
+    "PUMS_Data_Dictionary_2016-2020.csv",
+    "PUMS_Data_Dictionary_2017-2021.csv",
+    "PUMS_Data_Dictionary_2019-2023.txt",
+]
+DICTIONARIES_2010_CODES = ["PUMS_Data_Dictionary_2017.csv", "PUMS_Data_Dictionary_2013-2017.csv"]
+NO_JOB_CODES = {"9800", "9810", "9825", "9830", "9920"}
+
+
+def occp_values(path: Path) -> list[str]:
+    """OCCP values listed in a PUMS data dictionary, blank excluded (own parser, independent of
+    the build script's)."""
+    if not path.is_file():
+        pytest.skip(f"{path.name} not found in {path.parent}")
+    text = path.read_text(encoding="latin-1")
+    if path.suffix == ".csv":
+        rows = csv.reader(text.splitlines())
+        values = [r[4] for r in rows if len(r) > 4 and r[0] == "VAL" and r[1] == "OCCP"]
+    else:
+        block = re.search(r"^OCCP\s+Character\s+4\n(.*?)\n\n", text, re.S | re.M)
+        assert block, f"OCCP not found in {path.name}"
+        values = re.findall(r"^\s+(\S+)\s+\.", block.group(1), re.M)
+    return [v for v in values if v != "bbbb"]
+
+
+# --- (a) every dictionary OCCP value gets a tier under both schemes -----------------------------
+
+
+@needs_shared
+@pytest.mark.parametrize("name", DICTIONARIES_2018_CODES)
+def test_every_dictionary_occp_has_a_tier(name: str) -> None:
+    codes = pd.Series(occp_values(DICTS / name))
+    assert len(codes) == 530  # 531 values in every 2018-coded dictionary, less the blank
+    for scheme in codetables.SCHEMES:
+        tiers = codetables.skill_tier(codes, scheme)
+        assert tiers.notna().all()
+        assert set(tiers) <= {"low", "middle", "high", "none"}
+        assert set(codes[tiers == "none"]) <= NO_JOB_CODES
+
+
+def test_table_covers_census_list_and_no_tier_only_for_non_jobs() -> None:
+    table = codetables.occupations()
+    assert len(table) == 570 and table["occp"].is_unique
+    assert table["occp"].str.fullmatch(r"\d{4}").all()
+    for scheme in codetables.SCHEMES:
+        column = table[f"tier_{scheme}"]
+        assert set(column) == {"low", "middle", "high", "none"}
+        assert set(table.loc[column == "none", "occp"]) == NO_JOB_CODES
+    manual = table[table["tier_rule"] == "manual"]
+    assert set(manual["occp"]) == NO_JOB_CODES and manual["note"].notna().all()
+
+
+# --- (b) spot checks -----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("occp", "tier"),
+    [
+        ("3090", "high"),  # other physicians: doctoral or professional degree
+        ("3255", "high"),  # registered nurses: bachelor's degree
+        ("3500", "middle"),  # LPN/LVN: postsecondary nondegree award
+        ("3601", "low"),  # home health aides: BLS 31-1120, high school diploma
+        ("3602", "low"),  # personal care aides: BLS 31-1120, high school diploma
+        # nursing assistants: BLS Table 5.4 gives 31-1131 "Postsecondary nondegree award", so the
+        # table derives middle (not low, as aides are often assumed to be)
+        ("3603", "middle"),
+        ("4720", "low"),  # cashiers: no formal educational credential
+        # driver/sales workers and truck drivers (53-3030): BLS gives 53-3031 and 53-3033 a high
+        # school diploma, 53-3032 heavy truck drivers a postsecondary nondegree award; the most
+        # common tier is low
+        ("9130", "low"),
+    ],
+)
+def test_bls_tier_spot_checks(occp: str, tier: str) -> None:
+    assert codetables.skill_tier(pd.Series([occp])).tolist() == [tier]
+
+
+@pytest.mark.parametrize(
+    ("occp", "tier"),
+    [("3090", "high"), ("3255", "high"), ("3500", "middle"), ("3601", "low"), ("4720", "low")],
+)
+def test_onet_tier_spot_checks(occp: str, tier: str) -> None:
+    assert codetables.skill_tier(pd.Series([occp]), scheme="onet").tolist() == [tier]
+
+
+def test_spot_check_education_and_rules() -> None:
+    table = codetables.occupations().set_index("occp")
+    assert table.loc["3603", "bls_education"] == "Postsecondary nondegree award"
+    assert table.loc["3601", "tier_rule"] == "bls=broad;onet=exact"
+    assert table.loc["3601", "bls_soc"] == "31-1120"
+    # 29-12XX "other physicians" excludes the physicians listed under 3065 and 3070
+    members = table.loc["3090", "bls_soc"].split()
+    assert "29-1211" in members and "29-1214" not in members and "29-1224" not in members
+
+
+@needs_shared
+def test_exact_bls_rows_follow_table_5_4() -> None:
+    if not BLS_CSV.is_file():
+        pytest.skip(f"{BLS_CSV.name} not found")
+    bls = pd.read_csv(BLS_CSV, dtype=str)
+    education = dict(zip(bls.iloc[:, 1].str.strip(), bls.iloc[:, 2].str.strip(), strict=True))
+    tier_of = {
+        "No formal educational credential": "low",
+        "High school diploma or equivalent": "low",
+        "Postsecondary nondegree award": "middle",
+        "Some college, no degree": "middle",
+        "Associate's degree": "middle",
+        "Bachelor's degree": "high",
+        "Master's degree": "high",
+        "Doctoral or professional degree": "high",
+    }
+    table = codetables.occupations()
+    exact = table[table["tier_rule"].str.startswith("bls=exact")]
+    assert len(exact) > 400
+    for row in exact.itertuples():
+        assert row.bls_education == education[row.soc]
+        assert row.tier_bls == tier_of[education[row.soc]], row.occp
+
+
+def test_health_groups() -> None:
+    codes = pd.Series(["3000", "3090", "3550", "3601", "3655", "0010", None])
+    expected = ["practitioner", "practitioner", "practitioner", "support", "support", "other"]
+    assert codetables.health_group(codes).tolist()[:6] == expected
+    assert codetables.health_group(codes).isna().tolist()[6]
+
+
+# --- (c) degrees ---------------------------------------------------------------------------------
+
+
+def test_health_degree_sets() -> None:
+    core = codetables.health_degree_codes("core")
+    broad = codetables.health_degree_codes("broad")
+    assert len(core) == 11 and len(broad) == 15 and core < broad
+    assert "6101" not in core and {"6100", "6199"} <= core
+    assert broad - core == {"3607", "3611", "4002", "5102"}
+    groups = codetables.degree_field_group(pd.Series(["6107", "6106", "6100", "6108", "6102"]))
+    assert groups.tolist() == [
+        "nursing",
+        "medicine_premed",
+        "medicine_premed",
+        "pharmacy",
+        "other_health",
+    ]
+    assert codetables.health_degrees().set_index("fod").loc["6107", "title"] == "Nursing"
+
+
+def test_degree_field_group_outside_set_is_na() -> None:
+    fod = pd.Series(["3607", "1100", None, ""], index=[10, 11, 12, 13])
+    core = codetables.degree_field_group(fod, "core")
+    assert core.isna().all() and core.index.tolist() == [10, 11, 12, 13]
+    assert codetables.degree_field_group(fod, "broad").tolist()[0] == "other_health"
+
+
+def test_degree_fields_label_every_health_code() -> None:
+    fields = codetables.degree_fields()
+    assert fields["fod"].is_unique and len(fields) > 150
+    assert codetables.health_degree_codes("broad") <= set(fields["fod"])
+
+
+# --- (d) 2010 -> 2018 ----------------------------------------------------------------------------
+
+
+def test_convert_health_codes_2010() -> None:
+    converted = codetables.convert_occp_2010_to_2018(pd.Series(["3060", "3600", "3255", None]))
+    physicians, aides, nurses, blank = converted.tolist()
+    assert physicians in {"3065", "3070", "3090", "3100"}
+    assert aides in {"3601", "3603", "3605"}
+    assert nurses == "3255" and pd.isna(blank)
+    assert codetables.health_group(pd.Series([physicians, aides])).tolist() == [
+        "practitioner",
+        "support",
+    ]
+    crosswalk = codetables.crosswalk_2010_to_2018().set_index("occp2010")
+    assert crosswalk.loc["3060", "health_group2010"] == "practitioner"
+    assert crosswalk.loc["3600", "health_group2010"] == "support"
+    assert crosswalk.loc["3600", "rule"] == "split"
+    assert crosswalk.loc["4610", "occp2018"] == "3602"  # personal care aides moved to 3602
+
+
+def test_crosswalk_targets_are_2018_codes() -> None:
+    crosswalk = codetables.crosswalk_2010_to_2018()
+    known = set(codetables.occupations()["occp"])
+    assert crosswalk["occp2010"].is_unique
+    assert set(crosswalk["occp2018"]) <= known
+    for row in crosswalk.itertuples():
+        assert row.occp2018 in row.targets.split()
+        assert (row.rule == "split") == (len(row.targets.split()) > 1)
+
+
+@needs_shared
+@pytest.mark.parametrize("name", DICTIONARIES_2010_CODES)
+def test_every_2010_dictionary_occp_converts(name: str) -> None:
+    codes = pd.Series(occp_values(DICTS / name))
+    assert len(codes) == 479
+    converted = codetables.convert_occp_2010_to_2018(codes)
+    assert converted.notna().all()
+    assert codetables.skill_tier(converted).notna().all()
+
+
+# --- (e) the packaged tables are what the build script produces ----------------------------------
+
+
+@needs_shared
+def test_tables_match_a_rebuild(tmp_path: Path) -> None:
+    spec = importlib.util.spec_from_file_location("build_code_tables", BUILD_SCRIPT)
+    assert spec and spec.loader
+    build = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(build)
+    assert build.main(["--shared", str(SHARED), "--out", str(tmp_path), "--quiet"]) == 0
+    built = sorted(p.name for p in tmp_path.glob("*.csv"))
+    assert built == sorted(p.name for p in TABLES.glob("*.csv"))
+    for name in built:
+        assert (tmp_path / name).read_bytes() == (TABLES / name).read_bytes(), name
+
+
+# --- (f) errors and inputs -----------------------------------------------------------------------
+
+
+def test_unknown_occp_names_the_codes() -> None:
+    with pytest.raises(SchemaError, match=r"1234.*convert_occp_2010_to_2018"):
+        codetables.skill_tier(pd.Series(["3255", "1234"]))
+    with pytest.raises(SchemaError, match="3600"):  # a 2010 code given as 2018
+        codetables.health_group(pd.Series(["3600"]))
+    with pytest.raises(SchemaError, match="3065"):  # a 2018-only code given as 2010
+        codetables.convert_occp_2010_to_2018(pd.Series(["3065"]))
+
+
+def test_unknown_scheme_or_degree_set() -> None:
+    with pytest.raises(InputError, match="'bls', 'onet'"):
+        codetables.skill_tier(pd.Series(["3255"]), scheme="soc")
+    with pytest.raises(InputError, match="'core', 'broad'"):
+        codetables.health_degrees("wide")
+    with pytest.raises(InputError):
+        codetables.degree_field_group(pd.Series(["6107"]), "all")
+
+
+def test_blanks_padding_and_index() -> None:
+    codes = pd.Series(["0010", "10", " 3255 ", "", None, "9920"], index=list("abcdef"))
+    tiers = codetables.skill_tier(codes)
+    assert tiers.index.tolist() == list("abcdef")
+    assert tiers.tolist()[:3] == ["high", "high", "high"]
+    assert tiers.isna().tolist() == [False, False, False, True, True, False]
+    assert tiers["f"] == "none"
+    numeric = codetables.skill_tier(pd.Series([10, None, 4720], dtype="Int64"))
+    assert numeric.tolist()[0] == "high" and pd.isna(numeric[1]) and numeric[2] == "low"
+
+
+def test_returned_tables_are_copies() -> None:
+    table = codetables.occupations()
+    table.loc[0, "tier_bls"] = "changed"
+    assert codetables.occupations().loc[0, "tier_bls"] != "changed"
