@@ -5,7 +5,6 @@ Every number asserted below was worked out by hand from the rows of `PEOPLE`.
 
 from __future__ import annotations
 
-import io
 import math
 import zipfile
 from dataclasses import replace
