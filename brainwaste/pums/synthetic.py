@@ -1,0 +1,989 @@
+"""A deterministic SYNTHETIC ACS PUMS person sample in the Census 2024 1-year person-file schema.
+
+The records are generated, never copied: every distribution comes from the aggregate parameters
+in ``synthetic_params.json`` (shares and rates computed by ``scripts/calibrate_synthetic.py`` from
+real PUMS files, or published figures; each block names its source). The sample is for
+illustrations, tutorials and tests; every output made from it must say so
+(:data:`SYNTHETIC_MARK`).
+
+Public API
+----------
+- :func:`generate_persons` -> a DataFrame of string columns, exactly as a Census
+  ``psam_pNN.csv`` reads with ``pandas.read_csv(dtype=str)``: codes zero-padded to the data
+  dictionary's width, blanks (missing values) where the dictionary says "N/A".
+- :func:`write_sample` -> Census-style zips ``{out}/{year}/1-Year/csv_p{st}.zip`` holding
+  ``psam_p{fips}.csv`` and ``SYNTHETIC_README.txt``; byte-identical for the same arguments.
+- :func:`is_synthetic_zip` tells such a zip from a Census one.
+
+Design
+------
+*Sampling.* Each state gets a fixed number of records: 12,000 for the focus states (MA, NY, NJ,
+CA, TX, FL) and at least 1,500 for the other states and DC; large non-focus states get one record
+per 3,300 residents so that no person weight (nor replicate weight) leaves the dictionary's range
+1..9999 (the "tiny" size, a tenth of the records for tests, has ten times larger weights). College graduates (SCHL 21-24) with a health degree (FOD1P or FOD2P in 6100,
+6102-6110, 6199) are over-sampled to 27% of the records and carry correspondingly smaller weights.
+Within each of the two strata, records are drawn by systematic sampling from the joint
+distribution of nativity x age x education of the state, so weighted totals reproduce the
+calibrated shares and the state's population (2024 estimate); weights vary by +/-30% at random.
+
+*People.* For each record, in order: nativity, age, SCHL (cell draw); for the foreign born and
+the natives born abroad (CIT 2-3): age at arrival -> YOEP; CIT, CITWP; POBP, WAOB, DECADE; fields of
+degree; SEX; ESR; OCCP/SOCP; COW; weeks, hours, wages and other income; LANX/ENG; MIL; and a few
+demographic variables. College-educated immigrants who arrived at 25 or older
+("foreign-educated") get a higher unemployment share and more low-skill jobs than those who
+arrived younger ("U.S.-educated"), who in turn fare worse than the U.S.-born (see the
+``group_contrasts`` block of the parameters).
+
+*Households.* Persons not in group quarters are grouped into households of 1-4 persons (sizes
+from ACS household-size shares) headed by an adult; SPORDER 1 is the head, RELSHIPP follows the
+age gaps. Group-quarters persons are units of one. SERIALNO is ``{year}HU{7 digits}`` or
+``{year}GQ{7 digits}``; the 7-digit numbers of a state are drawn from its own residue class modulo
+64, so two states never share a SERIALNO and each state stays independent of the others.
+
+*Replicate weights.* Successive difference replication as in the ACS: units are put in a
+geographic sort order (PUMA, unit size, SERIALNO); unit k gets rows k mod 80 and (k+1) mod 80
+of an 80 x 80 Hadamard matrix A (Paley construction I with q = 79, since Sylvester's construction
+only gives powers of two); for replicate r its factor is
+f_r = 1 + 2^(-3/2) (A[row1, r] - A[row2, r]) in {0.2929, 1, 1.7071}, shared by the unit's
+persons; PWGTPr = round(PWGTP x f_r). SE = sqrt(4/80 sum_r (X_r - X)^2) then behaves as in the
+real files.
+
+*Columns.* The person-record variables of the year's dictionary, in its order (2022-2024
+dictionaries are stored). Filled with calibrated values: RT, SERIALNO, DIVISION, SPORDER, PUMA,
+REGION, STATE (ST before 2023), ADJINC, PWGTP, PWGTP1-80, AGEP, CIT, CITWP, COW, DEAR, DEYE, DREM,
+DPHY, DIS, ENG, LANX, MAR, MIL, RELSHIPP, SCHL, SEX, WAGP, WKHP, WKWN, WKL, WRK, YOEP, DECADE,
+ESR, FOD1P, FOD2P, NATIVITY, OCCP, SOCP, PERNP, PINCP, POBP, WAOB, QTRBIR, RAC1P, HISP, HICOV,
+PRIVCOV, PUBCOV. Simple values: DDRS and DOUT are "2" (no difficulty) where applicable; SEMP carries
+the earnings of COW 6 (unincorporated self-employed); the other income goes to INTP (under 62)
+or to SSP (up to $24,000) and RETP (62 and over); OIP, PAP, SSIP are 0 (all blank under 15); allocation flags whose codes
+are 0/1 are "0". Every other column is blank: INDP, NAICSP, JWTRNS and the commute variables,
+school enrolment, fertility, detailed race, ancestry, language, migration, poverty, and so on.
+PUMA codes are real 2020 PUMA codes for MA, NH, NY and VT and placeholders (00100, 00200, ...)
+elsewhere.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import zipfile
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.csv as pacsv
+
+from .. import __version__
+from ..errors import InputError
+from ..geography import fifty_states_and_dc, parse_states, state, state_table
+
+#: Printed on every chart, table and file made from the synthetic sample.
+SYNTHETIC_MARK = "SYNTHETIC DATA: illustration only"
+#: The zip member that marks a synthetic sample.
+README_MEMBER = "SYNTHETIC_README.txt"
+DEFAULT_SEED = 20240101
+DEFAULT_YEAR = 2024
+
+FOCUS_RECORDS = 12_000  # records per focus state in the default size
+OTHER_MIN_RECORDS = 1_500  # records per other state (at least)
+PERSONS_PER_RECORD_MAX = 3_300  # other states: at least one record per 3,300 residents
+TINY_FRACTION = 0.1
+HEALTH_RECORD_SHARE = 0.27  # share of records in the over-sampled stratum
+WEIGHT_JITTER = 0.3  # weights vary uniformly by +/- 30% around the stratum mean
+REPLICATES = 80
+SDR_COEF = 2.0**-1.5
+SERIAL_MODULUS = 64  # states take residue classes of the 7-digit serial number
+ZIP_DATE = (1980, 1, 1, 0, 0, 0)
+SOCIAL_SECURITY_MAX = 24_000  # other income of persons 62+: SSP up to this, RETP the rest
+
+AGE_BANDS = np.array([0, 5, 16, 18, 25, 35, 45, 55, 65, 75])
+AGE_BAND_LABELS = [
+    "0-4",
+    "5-15",
+    "16-17",
+    "18-24",
+    "25-34",
+    "35-44",
+    "45-54",
+    "55-64",
+    "65-74",
+    "75+",
+]
+YEARS_IN_US_BINS = np.array([0, 3, 5, 10, 15, 20, 30])
+GROUPS = ("health_ba", "other_ba", "no_ba")
+ESR_CODES = np.array([1, 2, 3, 4, 5, 6])
+IMMIGRANT_GROUPS = ("immigrant_us_educated", "immigrant_foreign_educated")
+
+
+# -- parameters ------------------------------------------------------------------------------------
+
+
+@lru_cache(maxsize=1)
+def params() -> dict:
+    """The calibrated aggregate parameters (``synthetic_params.json``)."""
+    text = resources.files("brainwaste.pums").joinpath("synthetic_params.json").read_text("utf-8")
+    return json.loads(text)
+
+
+def supported_years() -> list[int]:
+    return sorted(int(y) for y in params()["schema"]["years"])
+
+
+def columns(year: int = DEFAULT_YEAR) -> list[str]:
+    """Person-record column names of the Census file of `year`, in file order."""
+    return [c[0] for c in _schema(year)["columns"]]
+
+
+def _schema(year: int) -> dict:
+    years = params()["schema"]["years"]
+    if str(year) not in years:
+        raise InputError(
+            f"no synthetic sample for {year}: choose one of {', '.join(map(str, supported_years()))}"
+        )
+    return years[str(year)]
+
+
+def _dist(d: dict[str, float]) -> tuple[np.ndarray, np.ndarray]:
+    """Codes (as int) and normalised probabilities of a {code: share} mapping."""
+    codes = np.array([int(k) for k in d], dtype=np.int64)
+    p = np.array(list(d.values()), dtype=np.float64)
+    return codes, p / p.sum()
+
+
+def _band(age: np.ndarray) -> np.ndarray:
+    return np.searchsorted(AGE_BANDS, age, side="right") - 1
+
+
+@lru_cache(maxsize=1)
+def _tables() -> dict:
+    """Arrays derived once from the parameters."""
+    P = params()
+    t: dict = {}
+    # age x SCHL (index 0 = blank, 1..24 = code) by nativity
+    ages = np.arange(96)
+    schl = np.zeros((2, 96, 25))
+    for ni, nat in enumerate(("1", "2")):
+        for a in ages:
+            if a < 3:
+                schl[ni, a, 0] = 1.0
+                continue
+            if a < 25:
+                d = P["education"]["by_age"][str(a)]
+            else:
+                d = P["education"]["by_nativity_and_age_band"][nat][AGE_BAND_LABELS[_band(a)]]
+            for k, v in d.items():
+                schl[ni, a, int(k)] = v
+            schl[ni, a] /= schl[ni, a].sum()
+    t["schl"] = schl
+    t["age"] = np.array([P["age"]["by_nativity"][n] for n in ("1", "2")])
+    t["age"] /= t["age"].sum(axis=1, keepdims=True)
+    fod = P["field_of_degree"]
+    q2 = fod["fod2p"]["second_only_share_of_health"]
+    phi = np.zeros((2, 25))
+    for ni, nat in enumerate(("1", "2")):
+        for s in (21, 22, 23, 24):
+            phi[ni, s] = min(0.95, fod["health_share"]["values"][nat][str(s)] / (1 - q2))
+    t["phi"] = phi
+    # occupation distributions
+    occ = P["occupation"]
+    codes = occ["codes"]["values"]
+    t["socp"] = {int(k): v[0] for k, v in codes.items()}
+    t["tier"] = {int(k): v[1] for k, v in codes.items()}
+
+    def merged(top: dict, other_share: float, other: dict) -> dict[int, float]:
+        out: dict[int, float] = {}
+        for k, v in top.items():
+            out[int(k)] = out.get(int(k), 0.0) + v
+        c, p = _dist(other)
+        for k, v in zip(c, p, strict=True):
+            out[int(k)] = out.get(int(k), 0.0) + other_share * v
+        return out
+
+    dists: dict[tuple[str, str], dict[int, float]] = {}
+    for nat in ("1", "2"):
+        general = occ["other_ba"]["values"][nat]["top"]
+        h = occ["health_ba"]["values"][nat]
+        dists[("health_ba", nat)] = merged(h["top"], h["other"], general)
+        dists[("other_ba", nat)] = {int(k): v for k, v in general.items()}
+    dists[("no_ba", "1")] = {int(k): v for k, v in occ["no_ba"]["values"]["top"].items()}
+    dists[("military", "1")] = {int(k): v for k, v in occ["armed_forces"]["values"]["top"].items()}
+    gc = P["group_contrasts"]
+    rates = gc["rates_2024"]["values"]
+    for grp in ("health_ba", "other_ba"):
+        base = dists[(grp, "2")]
+        usb_low = _low_share(dists[(grp, "1")], t["tier"])
+        for g in IMMIGRANT_GROUPS:
+            target = min(0.9, usb_low * gc["factors"][grp][g])
+            dists[(grp, g)] = _tilt_low(base, t["tier"], target)
+    t["occ"] = {k: _dist({str(c): p for c, p in v.items()}) for k, v in dists.items()}
+    # ESR tables [group, nativity, band(16+ bands: index 2..9), 6]
+    esr = np.zeros((3, 2, len(AGE_BAND_LABELS), 6))
+    for gi, grp in enumerate(GROUPS):
+        for ni, nat in enumerate(("1", "2")):
+            for bi, lab in enumerate(AGE_BAND_LABELS):
+                if bi < 2:
+                    continue
+                d = P["employment"]["esr"][grp][nat][lab]
+                for k, v in d.items():
+                    esr[gi, ni, bi, int(k) - 1] = v
+                esr[gi, ni, bi] /= esr[gi, ni, bi].sum()
+    t["esr"] = esr
+    t["unemp_factor"] = {
+        (grp, g): gc["factors"][grp][g]
+        * rates[grp]["us_born"]["unemployment"]
+        / rates[grp]["immigrant"]["unemployment"]
+        for grp in ("health_ba", "other_ba")
+        for g in IMMIGRANT_GROUPS
+    }
+    t["hadamard"] = hadamard80()
+    return t
+
+
+def _low_share(dist: dict[int, float], tier: dict[int, str]) -> float:
+    return sum(v for k, v in dist.items() if tier[k] == "low") / sum(dist.values())
+
+
+def _tilt_low(dist: dict[int, float], tier: dict[int, str], target: float) -> dict[int, float]:
+    """Rescale the low-tier part of an occupation distribution to total `target`."""
+    low = _low_share(dist, tier)
+    if not 0 < low < 1:
+        return dist
+    k = target * (1 - low) / (low * (1 - target))
+    out = {c: v * (k if tier[c] == "low" else 1.0) for c, v in dist.items()}
+    s = sum(out.values())
+    return {c: v / s for c, v in out.items()}
+
+
+@lru_cache(maxsize=1)
+def hadamard80() -> np.ndarray:
+    """An 80 x 80 Hadamard matrix (Paley construction I, q = 79 = 3 mod 4), entries +/-1."""
+    q = 79
+    residues = {(x * x) % q for x in range(1, q)}
+    chi = np.array([0] + [1 if a in residues else -1 for a in range(1, q)])
+    idx = np.arange(q)
+    Q = chi[(idx[None, :] - idx[:, None]) % q]
+    S = np.zeros((q + 1, q + 1), dtype=np.int64)
+    S[0, 1:] = 1
+    S[1:, 0] = -1
+    S[1:, 1:] = Q
+    H = np.eye(q + 1, dtype=np.int64) + S
+    gram = H @ H.T
+    assert (gram == (q + 1) * np.eye(q + 1, dtype=np.int64)).all()
+    return H
+
+
+# -- sizes -----------------------------------------------------------------------------------------
+
+
+def records_per_state(states: list[str], size: str | int = "default") -> dict[str, int]:
+    """Number of records each state gets for a `size` ("default", "tiny" or records per focus
+    state)."""
+    P = params()["states"]
+    if size == "default":
+        focus_n, scale = FOCUS_RECORDS, 1.0
+    elif size == "tiny":
+        focus_n, scale = round(FOCUS_RECORDS * TINY_FRACTION), TINY_FRACTION
+    elif isinstance(size, int | np.integer) and not isinstance(size, bool) and size >= 50:
+        focus_n, scale = int(size), int(size) / FOCUS_RECORDS
+    else:
+        raise InputError(
+            f"size {size!r}: use 'default', 'tiny' or a number of records per focus state (>= 50)"
+        )
+    out = {}
+    for usps in states:
+        if usps in P["focus"]:
+            out[usps] = focus_n
+        else:
+            pop = P["population"]["values"][usps]
+            n = max(OTHER_MIN_RECORDS, 100 * int(np.ceil(pop / PERSONS_PER_RECORD_MAX / 100)))
+            out[usps] = max(20, round(n * scale))
+    return out
+
+
+# -- sampling helpers ------------------------------------------------------------------------------
+
+
+def _choice(rng: np.random.Generator, p: np.ndarray, n: int) -> np.ndarray:
+    """Indices drawn from one categorical distribution (inverse CDF)."""
+    cdf = np.cumsum(p)
+    cdf /= cdf[-1]
+    return np.minimum(np.searchsorted(cdf, rng.random(n), side="right"), len(p) - 1)
+
+
+def _choice_rows(rng: np.random.Generator, P: np.ndarray) -> np.ndarray:
+    """One draw per row of a (n x k) matrix of probabilities."""
+    cdf = np.cumsum(P, axis=1)
+    cdf /= cdf[:, -1:]
+    u = rng.random(len(P))[:, None]
+    return np.minimum((u > cdf).sum(axis=1), P.shape[1] - 1)
+
+
+def _systematic(rng: np.random.Generator, mass: np.ndarray, n: int) -> np.ndarray:
+    """n cell indices by systematic sampling proportional to `mass` (flattened)."""
+    cdf = np.cumsum(mass.ravel())
+    cdf /= cdf[-1]
+    pos = (rng.random() + np.arange(n)) / n
+    return np.minimum(np.searchsorted(cdf, pos, side="right"), cdf.size - 1)
+
+
+def _round_dollars(x: np.ndarray) -> np.ndarray:
+    """Census rounding of dollar amounts: $1-7 -> 4, < $1,000 to $10, < $50,000 to $100, else
+    to $1,000."""
+    x = np.asarray(x, dtype=np.float64)
+    out = np.where(
+        x >= 50_000,
+        np.round(x / 1000) * 1000,
+        np.where(x >= 1000, np.round(x / 100) * 100, np.where(x >= 8, np.round(x / 10) * 10, 4)),
+    )
+    return np.where(x <= 0, 0, out).astype(np.int64)
+
+
+def _draw_dict(rng, d: dict[str, float], n: int) -> np.ndarray:
+    codes, p = _dist(d)
+    return codes[_choice(rng, p, n)]
+
+
+def _draw_by_cell(rng, cell: np.ndarray, tables: list[dict[str, float]]) -> np.ndarray:
+    """For each record, a code drawn from ``tables[cell]`` (one loop over tables, not people)."""
+    out = np.zeros(len(cell), dtype=np.int64)
+    u = rng.random(len(cell))
+    for i, d in enumerate(tables):
+        m = cell == i
+        if not m.any():
+            continue
+        codes, p = _dist(d)
+        cdf = np.cumsum(p)
+        cdf /= cdf[-1]
+        out[m] = codes[np.minimum(np.searchsorted(cdf, u[m], side="right"), len(p) - 1)]
+    return out
+
+
+# -- one state -------------------------------------------------------------------------------------
+
+
+def _state_rng(seed: int, fips: str) -> np.random.Generator:
+    ss = np.random.SeedSequence(entropy=int(seed), spawn_key=(int(fips),))
+    return np.random.default_rng(ss)
+
+
+def _generate_state(usps: str, year: int, seed: int, n: int) -> pa.Table:
+    P = params()
+    T = _tables()
+    st = state(usps)
+    rng = _state_rng(seed, st.fips)
+    pop = P["states"]["population"]["values"][usps]
+    fb_share = P["states"]["foreign_born_share"]["values"][usps]
+
+    # 1. nativity x age x SCHL cells, two strata --------------------------------------------------
+    J = pop * np.array([1 - fb_share, fb_share])[:, None, None] * T["age"][:, :, None] * T["schl"]
+    H = J * T["phi"][:, None, :]
+    G = J - H
+    n_h = round(HEALTH_RECORD_SHARE * n)
+    n_g = n - n_h
+    cells = np.concatenate([_systematic(rng, H, n_h), _systematic(rng, G, n_g)])
+    health = np.r_[np.ones(n_h, bool), np.zeros(n_g, bool)]
+    nat_i, age, schl = np.unravel_index(cells, J.shape)
+    nat = nat_i + 1
+    jit = rng.uniform(1 - WEIGHT_JITTER, 1 + WEIGHT_JITTER, n)
+    w = np.empty(n)
+    w[:n_h] = H.sum() * jit[:n_h] / jit[:n_h].sum()
+    w[n_h:] = G.sum() * jit[n_h:] / jit[n_h:].sum()
+    pwgtp = np.maximum(1, np.round(w)).astype(np.int64)
+    band = _band(age)
+    ba = schl >= 21
+    fb = nat == 2
+
+    # 2. citizenship, arrival, birthplace ---------------------------------------------------------
+    cit = np.where(fb, 5, _draw_dict(rng, P["citizenship"]["native_cit"]["values"], n))
+    has_yoep = cit >= 2
+    arr_p = P["arrival_age"]
+    bins = np.array(arr_p["bins"])
+    edu_key = np.where(ba, 0, 1)
+    cell = edu_key * len(AGE_BAND_LABELS) + band
+    tables = [
+        dict(
+            zip(
+                map(str, range(len(bins) - 1)),
+                arr_p["by_education_and_age_band"][e][lab],
+                strict=True,
+            )
+        )
+        for e in ("ba", "no_ba")
+        for lab in AGE_BAND_LABELS
+    ]
+    tables = [{k: v for k, v in t.items() if v > 0} or {"0": 1.0} for t in tables]
+    abin = _draw_by_cell(rng, cell, tables)
+    lo, hi = bins[abin], bins[abin + 1] - 1
+    lo = np.where(lo > age, 0, lo)
+    hi = np.minimum(hi, age)
+    arrival = lo + np.floor(rng.random(n) * (hi - lo + 1)).astype(np.int64)
+    yoep = year - (age - arrival)
+    yoep = np.where(yoep <= 1938, 1938, yoep)
+    early = (yoep >= 1939) & (yoep <= 1944)
+    yoep = np.where(early & (age - (year - 1939) >= 0), 1939, np.where(early, 1945, yoep))
+    yoep = np.minimum(yoep, year)
+    arrival_coded = age - (year - yoep)
+    foreign_ed = fb & ba & (arrival_coded >= 25)
+    us_ed = fb & ba & ~foreign_ed
+    years_in = year - yoep
+    nat_curve = np.array(P["citizenship"]["naturalized_by_years_in_us"]["values"])
+    p4 = nat_curve[np.searchsorted(YEARS_IN_US_BINS, years_in, side="right") - 1]
+    cit = np.where(fb & (rng.random(n) < p4), 4, cit)
+    wait = np.minimum(5, years_in)
+    citwp = yoep + wait + np.floor(rng.random(n) * (years_in - wait + 1)).astype(np.int64)
+    citwp = np.where(citwp <= 1949, 1949, citwp)
+    citwp = np.where((citwp >= 1950) & (citwp <= 1953), citwp - (citwp % 2), citwp)
+
+    bp = P["birthplace"]
+    foreign = bp["foreign"]
+    f_top = {k: v for k, v in foreign["top"].items()}
+    f_other = {k: v * foreign["other_share"] for k, v in _normalised(foreign["other"]).items()}
+    f_all = {**f_top, **{k: v for k, v in f_other.items() if k not in f_top}}
+    pob_foreign = _draw_dict(rng, f_all, n)
+    pob_terr = _draw_dict(rng, bp["territories"]["values"], n)
+    others = {
+        str(int(f)): P["states"]["population"]["values"][u]
+        for f, u in zip(state_table()["fips"], state_table()["usps"], strict=True)
+        if u in P["states"]["population"]["values"] and u != usps
+    }
+    pob_other_state = _draw_dict(rng, others, n)
+    in_state = rng.random(n) < bp["born_in_state_of_residence"]["value"]
+    pobp = np.where(
+        cit == 1,
+        np.where(in_state, int(st.fips), pob_other_state),
+        np.where(cit == 2, pob_terr, pob_foreign),
+    )
+
+    # 3. fields of degree and sex -----------------------------------------------------------------
+    fod = P["field_of_degree"]
+    other_fod = fod["other_codes_dist"]["values"]
+    q2 = fod["fod2p"]["second_only_share_of_health"]
+    hcell = (nat - 1) * 4 + np.clip(schl - 21, 0, 3)
+    htables = [
+        fod["health_codes_dist"]["values"][nt][str(s)]
+        for nt in ("1", "2")
+        for s in (21, 22, 23, 24)
+    ]
+    health_code = _draw_by_cell(rng, hcell, htables)
+    other1 = _draw_dict(rng, other_fod, n)
+    other2 = _draw_dict(rng, other_fod, n)
+    other2 = np.where(other2 == other1, _draw_dict(rng, other_fod, n), other2)
+    second_only = health & (rng.random(n) < q2)
+    has2 = ba & (second_only | (rng.random(n) < fod["fod2p"]["present_share"]))
+    fod1 = np.where(health & ~second_only, health_code, other1)
+    fod2 = np.where(second_only, health_code, other2)
+    fod2 = np.where(fod2 == fod1, other1, fod2)
+    female_h = fod["female_share_by_health_code"]["values"]
+    p_female = np.array(
+        [P["demographics"]["female"][AGE_BAND_LABELS[b]] for b in range(len(AGE_BAND_LABELS))]
+    )[band]
+    p_female_h = _lookup(health_code, {int(k): v for k, v in female_h.items()}, 0.5)
+    sex = np.where(rng.random(n) < np.where(health, p_female_h, p_female), 2, 1)
+
+    # 4. employment status ------------------------------------------------------------------------
+    grp = np.where(ba & health, 0, np.where(ba, 1, 2))
+    probs = T["esr"][grp, nat - 1, band].copy()
+    for gi, gname in ((0, "health_ba"), (1, "other_ba")):
+        for mask, g in ((us_ed, IMMIGRANT_GROUPS[0]), (foreign_ed, IMMIGRANT_GROUPS[1])):
+            m = mask & (grp == gi)
+            if not m.any():
+                continue
+            pr = probs[m]
+            lf = pr[:, 0] + pr[:, 1] + pr[:, 2]
+            p3 = np.minimum(pr[:, 2] * T["unemp_factor"][(gname, g)], lf)
+            emp = pr[:, 0] + pr[:, 1]
+            scale = np.divide(lf - p3, emp, out=np.zeros_like(emp), where=emp > 0)
+            pr[:, 0] *= scale
+            pr[:, 1] *= scale
+            pr[:, 2] = p3
+            probs[m] = pr
+    adult16 = age >= 16
+    probs[~adult16] = [1, 0, 0, 0, 0, 0]
+    esr = ESR_CODES[_choice_rows(rng, probs)]
+    employed = adult16 & np.isin(esr, (1, 2))
+    armed = adult16 & np.isin(esr, (4, 5))
+
+    # 5. occupation -------------------------------------------------------------------------------
+    emp_p = P["employment"]
+    nowork = np.array([emp_p["unemployed_never_worked"]["values"][g] for g in GROUPS])[grp]
+    occ6 = np.array(
+        [
+            [
+                emp_p["nilf_with_occupation"]["values"][g].get(lab, 0.0)
+                for lab in AGE_BAND_LABELS[2:]
+            ]
+            for g in GROUPS
+        ]
+    )
+    p_occ6 = np.where(band >= 2, occ6[grp, np.maximum(band - 2, 0)], 0.0)
+    u = rng.random(n)
+    never = adult16 & (esr == 3) & (u < nowork)
+    has_occ = (
+        employed | armed | (adult16 & (esr == 3) & ~never) | (adult16 & (esr == 6) & (u < p_occ6))
+    )
+    dist_id = np.full(n, -1)
+    keys: list[tuple[str, str]] = []
+
+    def assign(mask: np.ndarray, key: tuple[str, str]) -> None:
+        keys.append(key)
+        dist_id[mask & (dist_id < 0)] = len(keys) - 1
+
+    assign(armed, ("military", "1"))
+    for gi, gname in ((0, "health_ba"), (1, "other_ba")):
+        assign(has_occ & (grp == gi) & us_ed, (gname, IMMIGRANT_GROUPS[0]))
+        assign(has_occ & (grp == gi) & foreign_ed, (gname, IMMIGRANT_GROUPS[1]))
+        assign(has_occ & (grp == gi) & fb, (gname, "2"))
+        assign(has_occ & (grp == gi), (gname, "1"))
+    assign(has_occ, ("no_ba", "1"))
+    occp = np.full(n, -1)
+    u = rng.random(n)
+    for i, key in enumerate(keys):
+        m = dist_id == i
+        if m.any():
+            codes, p = T["occ"][key]
+            cdf = np.cumsum(p)
+            cdf /= cdf[-1]
+            occp[m] = codes[np.minimum(np.searchsorted(cdf, u[m], side="right"), len(p) - 1)]
+    occp = np.where(never, 9920, occp)
+    has_occp = occp >= 0
+    tier_names = np.array(["low", "middle", "high"])
+    tier = _lookup(occp, T["tier"], "middle")
+    tier = np.where(np.isin(tier, tier_names), tier, "middle")
+
+    # 6. work, weeks, hours, earnings, class of worker --------------------------------------------
+    work = P["work"]
+    wk = emp_p["worked_past_12_months"]["values"]
+    w3 = np.array([[wk[g][lab]["3"] for lab in AGE_BAND_LABELS[2:]] for g in GROUPS])
+    w6 = np.array([[wk[g][lab]["6"] for lab in AGE_BAND_LABELS[2:]] for g in GROUPS])
+    bi = np.maximum(band - 2, 0)
+    p_w3 = np.minimum(1, w3[grp, bi] / np.maximum(1e-9, 1 - nowork))
+    p_w6 = np.minimum(1, w6[grp, bi] / np.maximum(1e-9, occ6[grp, bi]))
+    u = rng.random(n)
+    worked12 = employed | armed
+    worked12 |= adult16 & (esr == 3) & has_occp & (occp != 9920) & (u < p_w3)
+    worked12 |= adult16 & (esr == 6) & has_occp & (u < p_w6)
+    now = employed | armed
+    edu = np.where(ba, "ba", "no_ba")
+    wkhp = np.zeros(n, dtype=np.int64)
+    wkwn = np.zeros(n, dtype=np.int64)
+    for t_name in tier_names:
+        for e in ("ba", "no_ba"):
+            m = worked12 & now & (tier == t_name) & (edu == e)
+            wkhp[m] = _draw_dict(rng, work["hours"][t_name][e], int(m.sum()))
+    m = worked12 & ~now
+    wkhp[m] = _draw_dict(rng, work["hours_not_employed_now"], int(m.sum()))
+    for e in ("ba", "no_ba"):
+        m = worked12 & now & (edu == e)
+        wkwn[m] = _draw_dict(rng, work["weeks"][e], int(m.sum()))
+    m = worked12 & ~now
+    wkwn[m] = _draw_dict(rng, work["weeks"]["not_employed_now"], int(m.sum()))
+    mu = np.zeros(n)
+    sd = np.ones(n)
+    for t_name in tier_names:
+        for e in ("ba", "no_ba"):
+            m = (tier == t_name) & (edu == e)
+            mu[m] = work["wage"][t_name][e]["mean_log_hourly"]
+            sd[m] = work["wage"][t_name][e]["sd_log_hourly"]
+    adj = np.array([work["age_adjustment"].get(lab, 0.0) for lab in AGE_BAND_LABELS])[band]
+    earnings = np.exp(mu + adj + sd * rng.standard_normal(n)) * wkhp * wkwn
+    earnings = np.where(worked12, np.minimum(earnings, work["wagp_topcode"]), 0)
+    cow = np.zeros(n, dtype=np.int64)
+    for t_name in tier_names:
+        m = has_occp & (tier == t_name)
+        cow[m] = _draw_dict(rng, work["cow"][t_name], int(m.sum()))
+    cow = np.where(armed, 5, cow)
+    cow = np.where(occp == 9920, 9, cow)
+    earnings = np.where(cow == 8, 0, earnings)
+    semp = np.where(cow == 6, _round_dollars(earnings), 0)
+    wagp = np.where(cow == 6, 0, _round_dollars(earnings))
+    oi = work["other_income"]
+    oband = np.where(age == 15, 1, band)
+    sh = np.array([oi.get(lab, {"share_positive": 0})["share_positive"] for lab in AGE_BAND_LABELS])
+    ml = np.array([oi.get(lab, {"mean_log": 0})["mean_log"] for lab in AGE_BAND_LABELS])
+    sl = np.array([oi.get(lab, {"sd_log": 1})["sd_log"] for lab in AGE_BAND_LABELS])
+    has_oi = (age >= 15) & (rng.random(n) < sh[oband])
+    other_inc = np.where(
+        has_oi, _round_dollars(np.exp(ml[oband] + sl[oband] * rng.standard_normal(n))), 0
+    )
+    other_inc = np.minimum(other_inc, 999_999)
+    senior = age >= 62
+    ssp = np.where(senior, _round_dollars(np.minimum(other_inc, SOCIAL_SECURITY_MAX)), 0)
+    retp = np.where(senior, _round_dollars(other_inc - ssp), 0)
+    intp = np.where(senior, 0, other_inc)
+    pernp = wagp + semp
+    pincp = pernp + ssp + retp + intp
+
+    # 7. language, military, demographics ---------------------------------------------------------
+    eng_p = P["english"]["values"]
+    cellg = grp * 2 + (nat - 1)
+    lang = np.array([eng_p[g][nt]["other_language"] for g in GROUPS for nt in ("1", "2")])[cellg]
+    lanx = np.where(rng.random(n) < lang, 1, 2)
+    eng = _draw_by_cell(rng, cellg, [eng_p[g][nt]["eng"] for g in GROUPS for nt in ("1", "2")])
+    dem = P["demographics"]
+    mcell = (sex - 1) * len(AGE_BAND_LABELS) + band
+    mil_tables = [
+        dem["mil"][str(s)].get(lab) or {"4": 1.0} for s in (1, 2) for lab in AGE_BAND_LABELS
+    ]
+    mil = np.where(armed, 1, _draw_by_cell(rng, mcell, mil_tables))
+    mar = _draw_by_cell(rng, band, [dem["mar"][lab] for lab in AGE_BAND_LABELS])
+    mar = np.where(age < 15, 5, mar)
+    rac1p = _draw_by_cell(rng, nat - 1, [dem["rac1p"]["1"], dem["rac1p"]["2"]])
+    hisp = _draw_by_cell(rng, nat - 1, [dem["hisp"]["1"], dem["hisp"]["2"]])
+    cov = _draw_by_cell(rng, band, [dem["coverage"][lab] for lab in AGE_BAND_LABELS])
+    privcov, pubcov = cov // 10, cov % 10
+    hicov = np.where((privcov == 1) | (pubcov == 1), 1, 2)
+    dis_rates = dem["disability"]
+    dflags = {}
+    for c in ("DEAR", "DEYE", "DREM", "DPHY"):
+        rate = np.array([dis_rates[lab].get(c, 0.0) for lab in AGE_BAND_LABELS])[band]
+        dflags[c] = np.where(rng.random(n) < rate, 1, 2)
+    dis = np.where(np.any([v == 1 for v in dflags.values()], axis=0), 1, 2)
+    qtrbir = rng.integers(1, 5, n)
+
+    # 8. group quarters and households ------------------------------------------------------------
+    gq_p = np.array([P["group_quarters"]["share_by_age_band"][lab] for lab in AGE_BAND_LABELS])
+    gq = rng.random(n) < gq_p[band]
+    perm = rng.permutation(n)
+    hh_idx = perm[~gq[perm]]
+    adults = hh_idx[age[hh_idx] >= 18]
+    minors = hh_idx[age[hh_idx] < 18]
+    if len(adults) == 0:  # degenerate tiny samples: everyone is a unit of one
+        gq |= True
+        hh_idx = hh_idx[:0]
+        adults = minors = hh_idx
+    unit = np.full(n, -1)
+    n_hh = 0
+    if len(hh_idx):
+        hs = P["group_quarters"]["household_size"]["values"]
+        size_codes, size_p = _dist(hs)
+        sizes = size_codes[_choice(rng, size_p, len(hh_idx))]
+        cs = np.cumsum(sizes)
+        n_hh = int(np.searchsorted(cs, len(hh_idx)) + 1)
+        n_hh = min(n_hh, len(adults))
+        sizes = sizes[:n_hh].copy()
+        heads = adults[:n_hh]
+        rest = np.concatenate([adults[n_hh:], minors])
+        rest = rest[rng.permutation(len(rest))]
+        slots = np.repeat(np.arange(n_hh), np.maximum(sizes - 1, 0))
+        if len(slots) >= len(rest):
+            member_unit = slots[: len(rest)]
+        else:
+            extra = rng.integers(0, n_hh, len(rest) - len(slots))
+            member_unit = np.concatenate([slots, extra])
+        unit[heads] = np.arange(n_hh)
+        unit[rest] = member_unit
+    gq_idx = np.flatnonzero(gq)
+    unit[gq_idx] = n_hh + np.arange(len(gq_idx))
+    n_units = n_hh + len(gq_idx)
+    unit_is_gq = np.r_[np.zeros(n_hh, bool), np.ones(len(gq_idx), bool)]
+    # the oldest member is the reference person (SPORDER 1), the others follow by age
+    order = np.lexsort((-age, unit))
+    first = np.r_[True, unit[order][1:] != unit[order][:-1]]
+    is_head = np.zeros(n, bool)
+    is_head[order[first]] = True
+    sporder = np.empty(n, dtype=np.int64)
+    pos = np.arange(n) - np.maximum.accumulate(np.where(first, np.arange(n), 0))
+    sporder[order] = pos + 1
+    head_of = np.zeros(n_units, dtype=np.int64)
+    head_of[unit[is_head]] = np.flatnonzero(is_head)
+    head_age = age[head_of[unit]]
+    rel = np.full(n, 33)
+    rel = np.where(age <= head_age - 16, 25, rel)
+    rel = np.where(age >= head_age + 16, 29, rel)
+    rel = np.where((rel == 33) & (age < 18), 28, rel)
+    cand = (rel == 33) & (age >= 18) & ~is_head
+    # the first spouse-like adult of each household is the spouse
+    cand_order = order[cand[order]]
+    _, first_idx = np.unique(unit[cand_order], return_index=True)
+    spouse = cand_order[first_idx]
+    rel[spouse] = 21
+    rel[is_head] = 20
+    rel = np.where(gq, np.where(age >= 65, 37, 38), rel)
+    married_units = np.zeros(n_units, bool)
+    married_units[unit[spouse]] = True
+    mar = np.where((rel == 21) | ((rel == 20) & married_units[unit] & ~gq), 1, mar)
+    mar = np.where(age < 15, 5, mar)
+
+    # serial numbers, PUMA, replicate factors (per unit)
+    slot = int(state_table().index[state_table()["fips"] == st.fips][0]) + 1
+    kmax = (9_999_999 - slot) // SERIAL_MODULUS
+    serial = np.empty(n_units, dtype=np.int64)
+    for flag in (False, True):
+        ids = np.flatnonzero(unit_is_gq == flag)
+        k = np.sort(rng.choice(kmax + 1, size=len(ids), replace=False))
+        serial[ids] = k * SERIAL_MODULUS + slot
+    pumas = P["states"]["puma"]["values"].get(usps)
+    if pumas is None:
+        n_puma = max(1, round(pop / P["states"]["puma"]["persons_per_placeholder"]))
+        pumas = {f"{(i + 1) * 100:05d}": 1.0 for i in range(n_puma)}
+    puma_codes = np.array(list(pumas))
+    unit_puma = puma_codes[_choice(rng, _dist(pumas)[1], n_units)]
+    unit_size = np.bincount(unit, minlength=n_units)
+    sort_units = np.lexsort((serial, ~unit_is_gq))  # file order: GQ before HU, then serial
+    geo_order = np.lexsort((serial, unit_is_gq, unit_size, unit_puma))
+    k_of_unit = np.empty(n_units, dtype=np.int64)
+    k_of_unit[geo_order] = np.arange(n_units)
+    A = T["hadamard"]
+    r1 = A[k_of_unit % REPLICATES]
+    r2 = A[(k_of_unit + 1) % REPLICATES]
+    factors = 1 + SDR_COEF * (r1 - r2)  # n_units x 80
+    rep = np.round(pwgtp[:, None] * factors[unit]).astype(np.int64)
+
+    # 9. record order and columns -----------------------------------------------------------------
+    unit_rank = np.empty(n_units, dtype=np.int64)
+    unit_rank[sort_units] = np.arange(n_units)
+    rec = np.lexsort((sporder, unit_rank[unit]))
+    tag = np.where(unit_is_gq, "GQ", "HU")
+    serialno = np.char.add(np.char.add(str(year), tag), np.char.zfill(serial.astype(str), 7))
+
+    def R(x):
+        return x[rec]
+
+    a = R(age)
+    is15 = a >= 15
+    is16 = a >= 16
+    is5 = a >= 5
+    hy = R(has_yoep)
+    ho = R(has_occp)
+    w12 = R(worked12)
+    col: dict[str, pa.Array] = {}
+    col["RT"] = _const("P", n)
+    col["SERIALNO"] = pa.array(R(serialno[unit]))
+    col["DIVISION"] = _const(str(st.division), n)
+    col["SPORDER"] = _code(R(sporder), 2)
+    col["PUMA"] = pa.array(R(unit_puma[unit]))
+    col["REGION"] = _const(str(st.region), n)
+    col["STATE"] = _const(st.fips, n)
+    col["ST"] = col["STATE"]
+    col["ADJINC"] = _const(_schema(year)["adjinc"], n)
+    col["PWGTP"] = _num(R(pwgtp))
+    col["AGEP"] = _num(a)
+    col["CIT"] = _num(R(cit))
+    col["CITWP"] = _num(R(citwp), R(cit) == 4)
+    col["COW"] = _num(R(cow), ho)
+    col["DDRS"] = _num(np.full(n, 2), is5)
+    col["DEAR"] = _num(R(dflags["DEAR"]))
+    col["DEYE"] = _num(R(dflags["DEYE"]))
+    col["DOUT"] = _num(np.full(n, 2), is15)
+    col["DPHY"] = _num(R(dflags["DPHY"]), is5)
+    col["DREM"] = _num(R(dflags["DREM"]), is5)
+    col["DIS"] = _num(R(dis))
+    col["ENG"] = _num(R(eng), is5 & (R(lanx) == 1))
+    col["LANX"] = _num(R(lanx), is5)
+    col["MAR"] = _num(R(mar))
+    col["MIL"] = _num(R(mil), a >= 17)
+    col["RELSHIPP"] = _num(R(rel))
+    col["SCHL"] = _code(R(schl), 2, R(schl) > 0)
+    col["SEX"] = _num(R(sex))
+    for c, v in (("INTP", intp), ("OIP", 0), ("PAP", 0), ("RETP", retp), ("SSIP", 0), ("SSP", ssp)):
+        col[c] = _num(np.broadcast_to(R(v) if isinstance(v, np.ndarray) else v, n), is15)
+    col["SEMP"] = _num(R(semp), is15)
+    col["WAGP"] = _num(R(wagp), is15)
+    col["WKHP"] = _num(R(wkhp), w12)
+    col["WKWN"] = _num(R(wkwn), w12)
+    wkl = np.where(w12, 1, np.where(ho & (R(occp) != 9920), 2, 3))
+    col["WKL"] = _num(wkl, is16)
+    col["WRK"] = _num(np.where(np.isin(R(esr), (1, 4)), 1, 2), is16)
+    col["YOEP"] = _num(R(yoep), hy)
+    y = R(yoep)
+    decade = np.clip((y - 1940) // 10 + 1, 1, 8)
+    decade = np.where(y < 1950, 1, decade)
+    col["DECADE"] = _num(decade, hy)
+    col["ESR"] = _num(R(esr), is16)
+    col["FOD1P"] = _code(R(fod1), 4, R(ba))
+    col["FOD2P"] = _code(R(fod2), 4, R(ba & has2))
+    col["HICOV"] = _num(R(hicov))
+    col["PRIVCOV"] = _num(R(privcov))
+    col["PUBCOV"] = _num(R(pubcov))
+    col["HISP"] = _code(R(hisp), 2)
+    col["NATIVITY"] = _num(R(nat))
+    col["OCCP"] = _code(R(occp), 4, ho)
+    col["SOCP"] = pa.array(_lookup(R(occp), T["socp"], ""), pa.string(), mask=~ho)
+    col["PERNP"] = _num(R(pernp), is16)
+    col["PINCP"] = _num(R(pincp), is15)
+    col["POBP"] = _code(R(pobp), 3)
+    col["QTRBIR"] = _num(R(qtrbir))
+    col["RAC1P"] = _num(R(rac1p))
+    col["WAOB"] = _num(_waob(R(pobp)))
+    for r in range(REPLICATES):
+        col[f"PWGTP{r + 1}"] = _num(rep[rec, r])
+    sch = _schema(year)
+    zero = _const("0", n)
+    for flag in sch["flag_zero"]:
+        col.setdefault(flag, zero)
+    names = [c[0] for c in sch["columns"]]
+    blank = pa.nulls(n, pa.string())
+    return pa.table({c: col.get(c, blank) for c in names})
+
+
+def _lookup(keys: np.ndarray, mapping: dict, default) -> np.ndarray:
+    """``mapping[k]`` for every element of `keys` (one dict look-up per distinct key)."""
+    uniq, inv = np.unique(keys, return_inverse=True)
+    vals = np.array([mapping.get(int(k), default) for k in uniq])
+    return vals[inv]
+
+
+def _normalised(d: dict[str, float]) -> dict[str, float]:
+    s = sum(d.values())
+    return {k: v / s for k, v in d.items()}
+
+
+def _const(value: str, n: int) -> pa.Array:
+    return pa.repeat(pa.scalar(value, pa.string()), n)
+
+
+def _num(values, valid: np.ndarray | None = None) -> pa.Array:
+    arr = np.asarray(values, dtype=np.int64)
+    mask = None if valid is None else ~np.asarray(valid, bool)
+    return pc.cast(pa.array(arr, mask=mask), pa.string())
+
+
+def _code(values, width: int, valid: np.ndarray | None = None) -> pa.Array:
+    return pc.utf8_lpad(_num(values, valid), width=width, padding="0")
+
+
+def _waob(pobp: np.ndarray) -> np.ndarray:
+    """World area of birth from POBP, as the dictionary defines it."""
+    p = pobp
+    out = np.full(len(p), 8)
+    out = np.where(p <= 59, 1, out)
+    out = np.where((p >= 61) & (p <= 99), 2, out)
+    out = np.where((p >= 100) & (p <= 199), 5, out)
+    out = np.where(np.isin(p, (158, 159, 161)) | ((p >= 200) & (p <= 299)), 4, out)
+    out = np.where((p >= 300) & (p <= 399), 3, out)
+    out = np.where(np.isin(p, (300, 301, 302, 304, 305, 306, 307, 308, 309)), 7, out)
+    out = np.where((p >= 400) & (p <= 499), 6, out)
+    return out
+
+
+# -- public API ------------------------------------------------------------------------------------
+
+
+def _states_arg(states: list[str] | str | None) -> list[str]:
+    out = fifty_states_and_dc() if states is None else parse_states(states)
+    if "US" in out or "PR" in out:
+        raise InputError("the synthetic sample is made state by state: give USPS codes (not US/PR)")
+    return sorted(out, key=lambda u: state(u).fips)
+
+
+def _check_seed(seed) -> int:
+    if isinstance(seed, bool) or not isinstance(seed, int | np.integer) or seed < 0:
+        raise InputError(f"seed {seed!r}: use a non-negative integer")
+    return int(seed)
+
+
+def generate_persons(
+    states: list[str] | str | None = None,
+    year: int = DEFAULT_YEAR,
+    seed: int = DEFAULT_SEED,
+    size: str | int = "default",
+) -> pd.DataFrame:
+    """Generate the synthetic person records of `states` (default: 50 states and DC).
+
+    Every column is a string column in the Census file's order; blanks are missing values. The
+    same `seed`, `year` and `size` give the same records for a state whatever other states are
+    requested.
+    """
+    states = _states_arg(states)
+    seed = _check_seed(seed)
+    _schema(year)
+    sizes = records_per_state(states, size)
+    tables = [_generate_state(u, year, seed, sizes[u]) for u in states]
+    tbl = pa.concat_tables(tables)
+    return tbl.to_pandas()
+
+
+def _csv_bytes(tbl: pa.Table) -> bytes:
+    buf = io.BytesIO()
+    buf.write((",".join(tbl.column_names) + "\n").encode("ascii"))
+    pacsv.write_csv(
+        tbl,
+        buf,
+        write_options=pacsv.WriteOptions(include_header=False, quoting_style="none"),
+    )
+    return buf.getvalue()
+
+
+def _readme(usps: str, fips: str, year: int, seed: int, size, n: int) -> str:
+    return (
+        f"{SYNTHETIC_MARK}\n\n"
+        f"psam_p{fips}.csv in this archive is SYNTHETIC: {n:,} person records generated by "
+        f"brainwaste {__version__} (brainwaste.pums.synthetic) for {usps}, survey year {year}, "
+        f"seed {seed}, size {size}.\n"
+        "It is NOT Census Bureau data and describes no real person. The records follow the "
+        "layout of the ACS 1-year PUMS person file and were drawn from aggregate shares and "
+        "rates (brainwaste/pums/synthetic_params.json) computed from real ACS PUMS files and "
+        "published tables. Use it to try the software, never to report estimates.\n"
+    )
+
+
+def _zip_bytes(members: dict[str, bytes]) -> bytes:
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as zf:
+        for name in sorted(members):
+            info = zipfile.ZipInfo(name, date_time=ZIP_DATE)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.create_system = 3
+            info.external_attr = 0o100644 << 16
+            zf.writestr(info, members[name], compress_type=zipfile.ZIP_DEFLATED, compresslevel=6)
+    return buf.getvalue()
+
+
+def _atomic_write(path: Path, data: bytes) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.tmp{os.getpid()}")
+    try:
+        with open(tmp, "wb") as f:
+            f.write(data)
+        os.replace(tmp, path)
+    finally:
+        if tmp.exists():
+            tmp.unlink()
+
+
+def write_sample(
+    out_dir: str | os.PathLike,
+    states: list[str] | str | None = None,
+    year: int = DEFAULT_YEAR,
+    seed: int = DEFAULT_SEED,
+    size: str | int = "default",
+) -> list[Path]:
+    """Write the synthetic sample as Census-style zips ``out_dir/{year}/1-Year/csv_p{st}.zip``.
+
+    Each zip holds ``psam_p{fips}.csv`` and ``SYNTHETIC_README.txt``. The bytes depend only on
+    the arguments (and the package version). Returns the paths written, in FIPS order.
+    """
+    states = _states_arg(states)
+    seed = _check_seed(seed)
+    _schema(year)
+    sizes = records_per_state(states, size)
+    base = Path(out_dir) / str(year) / "1-Year"
+    paths = []
+    for usps in states:
+        st = state(usps)
+        tbl = _generate_state(usps, year, seed, sizes[usps])
+        members = {
+            f"psam_p{st.fips}.csv": _csv_bytes(tbl),
+            README_MEMBER: _readme(usps, st.fips, year, seed, size, len(tbl)).encode("utf-8"),
+        }
+        path = base / f"csv_p{usps.lower()}.zip"
+        _atomic_write(path, _zip_bytes(members))
+        paths.append(path)
+    return paths
+
+
+def is_synthetic_zip(path: str | os.PathLike) -> bool:
+    """True when `path` is a zip that carries the synthetic-sample README."""
+    try:
+        with zipfile.ZipFile(path) as zf:
+            if README_MEMBER not in zf.namelist():
+                return False
+            text = zf.read(README_MEMBER).decode("utf-8", errors="replace")
+    except (OSError, zipfile.BadZipFile, KeyError):
+        return False
+    return SYNTHETIC_MARK in text
