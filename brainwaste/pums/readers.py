@@ -24,6 +24,7 @@ import pyarrow.parquet as pq
 
 from ..acquire.periods import person_csv_members
 from ..errors import CorruptFileError, SchemaError
+from ..estimate.replicate import cell_totals
 from . import schema
 
 BLOCK_SIZE = 16 << 20  # bytes of CSV per batch
@@ -44,6 +45,8 @@ class Persons:
     #: foreign_born, age25_bachelors_plus; columns PWGTP and PWGTP1..80 (when present).
     population_totals: pd.DataFrame
     notes: list[str] = field(default_factory=list)
+    #: The same totals by state: index (STATE fips, statistic), for checks against published tables.
+    state_population_totals: pd.DataFrame | None = None
 
     @property
     def years(self) -> list[int]:
@@ -170,7 +173,8 @@ def canonical_batch(tbl: pa.Table, where: str, replicate_weights: bool = True) -
 POPULATION_ROWS = ("total_population", "foreign_born", "age25_bachelors_plus")
 
 
-def _population_totals(tbl: pa.Table) -> np.ndarray:
+def _population_totals(tbl: pa.Table) -> tuple[list[str], np.ndarray]:
+    """Per state in the batch: the POPULATION_ROWS totals under every weight (states x 3 x k)."""
     wcols = ["PWGTP"] + [c for c in schema.REPLICATE_WEIGHTS if c in tbl.column_names]
     w = np.column_stack([tbl[c].to_numpy(zero_copy_only=False) for c in wcols]).astype(np.float64)
     fb = pc.equal(tbl["NATIVITY"], "2").fill_null(False).to_numpy(zero_copy_only=False)
@@ -178,8 +182,10 @@ def _population_totals(tbl: pa.Table) -> np.ndarray:
         pc.greater_equal(tbl["AGEP"], 25), pc.is_in(tbl["SCHL"], pa.array(["21", "22", "23", "24"]))
     )
     ba = ba.fill_null(False).to_numpy(zero_copy_only=False)
-    ind = np.column_stack([np.ones(len(tbl)), fb, ba])
-    return ind.T @ w
+    codes, states = pd.factorize(tbl["STATE"].to_numpy(zero_copy_only=False))
+    values = np.concatenate([w, w * fb[:, None], w * ba[:, None]], axis=1)
+    sums = cell_totals(codes, len(states), values)
+    return [str(s) for s in states], sums.reshape(len(states), len(POPULATION_ROWS), len(wcols))
 
 
 # -- streaming -----------------------------------------------------------------------------------
@@ -283,7 +289,7 @@ def read_persons(
     if isinstance(paths, str | os.PathLike):
         paths = [paths]
     frames: list[pa.Table] = []
-    totals: np.ndarray | None = None
+    totals: dict[str, np.ndarray] = {}
     n_read = 0
     sources: list[str] = []
     has_reps: list[bool] = []
@@ -307,11 +313,11 @@ def read_persons(
                         writer = pq.ParquetWriter(tmp, tbl.schema, compression="zstd")
                     writer.write_table(tbl.cast(writer.schema))
                 n_read += len(tbl)
-                t = _population_totals(tbl)
-                if totals is None or t.shape[1] != totals.shape[1]:
-                    totals = t if totals is None else totals[:, :1] + t[:, :1]
-                else:
-                    totals = totals + t
+                for st, t in zip(*_population_totals(tbl), strict=True):
+                    prev = totals.get(st)
+                    if prev is not None and prev.shape != t.shape:  # files with and without replicates
+                        prev, t = prev[:, :1], t[:, :1]
+                    totals[st] = t if prev is None else prev + t
                 if prefilter is not None:
                     tbl = tbl.filter(prefilter(tbl))
                 frames.append(tbl)
@@ -345,9 +351,12 @@ def read_persons(
             "no ADJINC in the input: dollar amounts are as reported, not adjusted to survey-year dollars"
         )
     wcols = ["PWGTP"] + (list(schema.REPLICATE_WEIGHTS) if all(has_reps) else [])
-    assert totals is not None
-    pop = pd.DataFrame(totals[:, : len(wcols)], index=list(POPULATION_ROWS), columns=wcols)
-    return Persons(frame, sources, all(has_reps), n_read, pop, notes)
+    fips = sorted(totals)
+    by_state = np.stack([totals[f][:, : len(wcols)] for f in fips])  # states x rows x weights
+    index = pd.MultiIndex.from_product([fips, POPULATION_ROWS], names=["STATE", "statistic"])
+    state_pop = pd.DataFrame(by_state.reshape(-1, len(wcols)), index=index, columns=wcols)
+    pop = pd.DataFrame(by_state.sum(axis=0), index=list(POPULATION_ROWS), columns=wcols)
+    return Persons(frame, sources, all(has_reps), n_read, pop, notes, state_pop)
 
 
 def pandas_type(t: pa.DataType):
