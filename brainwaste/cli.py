@@ -181,6 +181,30 @@ def build_parser() -> argparse.ArgumentParser:
     _add_data_dir(p)
     _add_reports_dir(p)
 
+    p = sub.add_parser(
+        "check",
+        help="compare PUMS-weighted totals with published ACS tables or a verification file",
+        description="Weighted totals over all person records (total population, foreign born, 25+ with a "
+        "bachelor's or higher; with --verification also sex and age groups) compared with the ACS "
+        "published tables (--published, via the census package; needs CENSUS_API_KEY) and/or a Census "
+        "'PUMS Estimates for User Verification' CSV (--verification FILE).",
+    )
+    src = p.add_mutually_exclusive_group()
+    src.add_argument("--sample", action="store_true", help="check the synthetic sample")
+    src.add_argument("--input", metavar="PATH", help="a PUMS person file you already have")
+    _add_selection(p)
+    p.add_argument("--base-url", metavar="URL", help="bulk-file server, as for fetch")
+    p.add_argument(
+        "--published",
+        action="store_true",
+        help="compare with the published ACS tables (Census API)",
+    )
+    p.add_argument(
+        "--verification", metavar="FILE", help="a Census PUMS verification-estimates CSV"
+    )
+    _add_data_dir(p)
+    p.add_argument("--no-progress", action="store_true", help="no progress bars")
+
     p = sub.add_parser("profiles", help="list the definition profiles and their settings")
     return parser
 
@@ -233,9 +257,9 @@ def _cmd_fetch(args) -> None:
     if args.year is None or args.period is None or not args.states:
         raise InputError("fetch needs --year, --period and --states (or --verify)")
     if args.source == "api":
-        from .pums.from_api import load_api_persons
         from .geography import parse_states
         from .method.profile import load_profile
+        from .pums.from_api import load_api_persons
 
         persons = load_api_persons(
             args.year,
@@ -304,6 +328,55 @@ def _cmd_figures(args) -> None:
     print(f"{len(written)} files in {config.reports_dir(args.reports_dir)}")
 
 
+def _cmd_check(args) -> None:
+    from . import check
+    from .geography import state
+    from .report import log, sample_paths
+
+    if not (args.published or args.verification):
+        raise InputError("say what to compare with: --published and/or --verification FILE")
+    if args.sample:
+        paths = sample_paths(args.data_dir)
+        year, period = 2024, 1
+    elif args.input:
+        paths, year, period = [args.input], args.year, args.period
+    else:
+        if args.year is None or args.period is None or not args.states:
+            raise InputError("give --sample, --input PATH, or --year, --period and --states")
+        from .acquire import fetch_files
+
+        paths = fetch_files(args.year, args.period, args.states, data_dir=args.data_dir,
+                            base_url=args.base_url, progress=not args.no_progress)  # fmt: skip
+        year, period = args.year, args.period
+    log(f"summing weights over every record of {len(paths)} file(s)")
+    pums = check.pums_totals(paths)
+    pums["state"] = pums["STATE"].map(lambda f: state(f).usps)
+    if args.published:
+        if year is None or period is None:
+            raise InputError(
+                "--published needs --year and --period (the survey the input comes from)"
+            )
+        states = sorted(pums["state"].unique())
+        t = check.compare_published(pums, check.published_totals(year, period, states))
+        print(f"PUMS-weighted totals against the published ACS {year} {period}-year tables")
+        print(check.format_table(t, ["state", "characteristic", "pums_estimate", "pums_se",
+                                     "published_estimate", "published_moe90", "difference", "difference_pct", "within_published_moe"]))  # fmt: skip
+    if args.verification:
+        verification = check.read_verification(args.verification)
+        warning = check.period_mismatch(pums, verification)
+        if warning:
+            print(f"warning: {warning}")
+        t = check.compare_verification(pums, verification)
+        t["state"] = t["STATE"].map(lambda f: state(f).usps)
+        done = t[t["matches"].notna()]
+        print("PUMS-weighted totals against the Census verification estimates")
+        print(check.format_table(done, ["state", "characteristic", "pums_estimate", "census_estimate",
+                                        "difference", "pums_se", "census_se", "matches"]))  # fmt: skip
+        n_ok = int(done["matches"].astype(bool).sum())
+        print(f"{n_ok} of {len(done)} characteristics match (estimate exactly, SE to the published rounding); "
+              f"{len(t) - len(done)} need housing records and were not checked")  # fmt: skip
+
+
 def _cmd_profiles(args) -> None:
     from .method.profile import load_profile, packaged_profiles
 
@@ -318,6 +391,7 @@ COMMANDS = {
     "estimate": _cmd_estimate,
     "report": _cmd_report,
     "figures": _cmd_figures,
+    "check": _cmd_check,
     "profiles": _cmd_profiles,
 }
 

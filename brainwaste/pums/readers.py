@@ -279,8 +279,12 @@ def read_persons(
     prefilter: Prefilter | None = None,
     replicate_weights: bool = True,
     cache_dir: str | os.PathLike | None = None,
+    on_batch: Callable[[pa.Table], None] | None = None,
 ) -> Persons:
     """Read one or more person files into a canonical :class:`Persons`.
+
+    `on_batch` is called with every canonical batch before the prefilter (to accumulate
+    statistics over all records without keeping them).
 
     `prefilter` keeps only the records the analysis needs (population totals still cover every
     record). With `cache_dir`, each csv/zip input is also written as a column-pruned parquet file
@@ -313,6 +317,8 @@ def read_persons(
                         writer = pq.ParquetWriter(tmp, tbl.schema, compression="zstd")
                     writer.write_table(tbl.cast(writer.schema))
                 n_read += len(tbl)
+                if on_batch is not None:
+                    on_batch(tbl)
                 for st, t in zip(*_population_totals(tbl), strict=True):
                     prev = totals.get(st)
                     if prev is not None and prev.shape != t.shape:  # files with and without replicates
