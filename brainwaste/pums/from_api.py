@@ -16,7 +16,8 @@ import pandas as pd
 import pyarrow as pa
 
 from ..acquire.api import api_variables, fetch_api, normalize_api_frame
-from ..errors import ApiError
+from .. import config
+from ..errors import ApiError, ApiKeyError
 from ..geography import state
 from ..method.classify import universe_prefilter
 from ..method.profile import Profile
@@ -45,6 +46,10 @@ def load_api_persons(
     base_url: str | None = None,
 ) -> Persons:
     """Universe records of `states` from the API as a canonical :class:`Persons`."""
+    if not config.census_api_key():
+        raise ApiKeyError(
+            "--source api needs a key in CENSUS_API_KEY (free at https://api.census.gov/data/key_signup.html)"
+        )
     meta = api_variables(year, period, base_url, data_dir=data_dir)
     names = api_variable_names(set(meta))
     missing = [
