@@ -40,6 +40,21 @@ def _year(text: str) -> int:
     return y
 
 
+def _years(text: str) -> list[int]:
+    """One survey year, or several 1-year files to pool: 2022-2024 or 2022,2024."""
+    years: list[int] = []
+    for part in text.split(","):
+        if "-" in part.strip()[1:]:
+            lo, hi = part.split("-", 1)
+            first, last = _year(lo.strip()), _year(hi.strip())
+            if last < first:
+                raise argparse.ArgumentTypeError(f"empty year range {part!r}")
+            years.extend(range(first, last + 1))
+        else:
+            years.append(_year(part.strip()))
+    return sorted(set(years))
+
+
 def _period(text: str) -> int:
     if text not in ("1", "5"):
         raise argparse.ArgumentTypeError("period must be 1 (1-year file) or 5 (5-year file)")
@@ -72,11 +87,12 @@ def _add_reports_dir(p):
     )
 
 
-def _add_selection(p, required: bool = False):
+def _add_selection(p, required: bool = False, pool: bool = True):
     p.add_argument(
         "--year",
-        type=_year,
-        help=f"survey year ({config.FIRST_YEAR}-{config.LAST_YEAR}); for a 5-year file its last year",
+        type=_years if pool else _year,
+        help=f"survey year ({config.FIRST_YEAR}-{config.LAST_YEAR}); for a 5-year file its last year"
+        + ("; with --period 1 a range such as 2022-2024 pools 1-year files" if pool else ""),
     )
     p.add_argument("--period", type=_period, help="1 (1-year file) or 5 (5-year file)")
     p.add_argument(
@@ -192,7 +208,7 @@ def build_parser() -> argparse.ArgumentParser:
     src = p.add_mutually_exclusive_group()
     src.add_argument("--sample", action="store_true", help="check the synthetic sample")
     src.add_argument("--input", metavar="PATH", help="a PUMS person file you already have")
-    _add_selection(p)
+    _add_selection(p, pool=False)
     p.add_argument("--base-url", metavar="URL", help="bulk-file server, as for fetch")
     p.add_argument(
         "--published",
@@ -261,8 +277,10 @@ def _cmd_fetch(args) -> None:
         from .method.profile import load_profile
         from .pums.from_api import load_api_persons
 
+        if len(args.year) > 1:
+            raise InputError("--source api fetches one year at a time")
         persons = load_api_persons(
-            args.year,
+            args.year[0],
             args.period,
             parse_states(args.states),
             load_profile("mpi"),
@@ -272,8 +290,10 @@ def _cmd_fetch(args) -> None:
             f"{persons.n_records_read} records from the API cached in {config.raw_dir(args.data_dir)}"
         )
         return
-    paths = fetch_files(args.year, args.period, args.states, data_dir=args.data_dir,
-                        base_url=args.base_url, progress=not args.no_progress, force=args.force)  # fmt: skip
+    paths = []
+    for year in args.year:
+        paths += fetch_files(year, args.period, args.states, data_dir=args.data_dir,
+                             base_url=args.base_url, progress=not args.no_progress, force=args.force)  # fmt: skip
     for p in paths:
         print(p)
 

@@ -20,6 +20,7 @@ from .method.categories import BREAKDOWNS
 from .method.classify import classify, universe_prefilter
 from .method.profile import Profile, load_profile
 from .pums.readers import Persons, read_persons
+from .pums.schema import REPLICATE_WEIGHTS
 
 #: The embedded synthetic sample: its survey year, period and default seed.
 SAMPLE_YEAR = 2024
@@ -46,6 +47,13 @@ class Dataset:
     synthetic: bool
     source: str  # "sample", "files", "api", "input"
     inputs: list[dict] = field(default_factory=list)  # path, bytes, sha256
+    #: Survey years of pooled 1-year files (weights divided by their number); else [year].
+    pooled_years: list[int] = field(default_factory=list)
+
+    @property
+    def years_label(self) -> str:
+        ys = self.pooled_years or [self.year]
+        return str(ys[0]) if len(ys) == 1 else f"{ys[0]}-{ys[-1]}"
 
     @property
     def national(self) -> bool:
@@ -96,7 +104,7 @@ def synthetic_default_states() -> list[str]:
 def load_dataset(
     *,
     sample: bool = False,
-    year: int | None = None,
+    year: int | list[int] | None = None,
     period: int | None = None,
     states: str | list[str] | None = None,
     input_path: str | os.PathLike | None = None,
@@ -106,8 +114,18 @@ def load_dataset(
     base_url: str | None = None,
     progress: bool = True,
 ) -> Dataset:
-    """Get records (sample, download/cache, API or a user's file), read and classify them."""
+    """Get records (sample, download/cache, API or a user's file), read and classify them.
+
+    A list of years with period 1 pools those 1-year files: each year is read and classified on
+    its own (occupation codings differ by year) and every weight is divided by the number of
+    years, so counts are annual averages and SEs come from the pooled replicate weights.
+    """
     prof = load_profile(profile)
+    if isinstance(year, list | tuple):
+        years = sorted(set(int(y) for y in year))
+        if len(years) > 1:
+            return _pooled(years, period, states, prof, source, data_dir, base_url, progress)
+        year = years[0]
     inputs: list[Path]
     synthetic_flag = False
     if sample:
@@ -128,9 +146,6 @@ def load_dataset(
         inputs, source = [Path(input_path)], "input"
         if not inputs[0].exists():
             raise InputError(f"--input {input_path}: no such file")
-        from .pums.synthetic import is_synthetic_zip
-
-        synthetic_flag = is_synthetic_zip(inputs[0])
         state_list = parse_states(states) if states else None
     else:
         if year is None or period is None or not states:
@@ -145,6 +160,10 @@ def load_dataset(
         inputs = fetch_files(
             year, period, state_list, data_dir=data_dir, base_url=base_url, progress=progress
         )
+    from .pums.synthetic import is_synthetic_zip
+
+    # A synthetic zip stays synthetic wherever it came from (a mirror, a copy, --input).
+    synthetic_flag = synthetic_flag or any(is_synthetic_zip(p) for p in inputs)
     log(f"reading {len(inputs)} file(s)")
     persons = read_persons(
         inputs,
@@ -162,6 +181,40 @@ def load_dataset(
     return Dataset(
         persons, classified, prof, int(year), int(period), state_list, synthetic_flag, source,
         [file_digest(p) for p in inputs],
+    )  # fmt: skip
+
+
+def _pooled(years, period, states, prof, source, data_dir, base_url, progress) -> Dataset:
+    if period != 1:
+        raise InputError("only 1-year files can be pooled (5-year files overlap): use --period 1")
+    if not states:
+        raise InputError("pooling years needs --states")
+    parts = [
+        load_dataset(year=y, period=1, states=states, profile=prof, source=source,
+                     data_dir=data_dir, base_url=base_url, progress=progress)
+        for y in years
+    ]  # fmt: skip
+    weights = ["PWGTP", *[c for c in REPLICATE_WEIGHTS if all(c in p.classified for p in parts)]]
+
+    def pooled(frames: list[pd.DataFrame]) -> pd.DataFrame:
+        f = pd.concat(frames, ignore_index=True)
+        f[weights] = f[weights].astype("float64") / len(years)
+        return f.drop(columns=[c for c in REPLICATE_WEIGHTS if c not in weights and c in f])
+
+    persons = Persons(
+        pooled([p.persons.frame for p in parts]),
+        [s for p in parts for s in p.persons.sources],
+        len(weights) > 1,
+        sum(p.persons.n_records_read for p in parts),
+        sum(p.persons.population_totals.iloc[:, :1] for p in parts) / len(years),
+        sorted({n for p in parts for n in p.persons.notes})
+        + [
+            f"{len(years)} 1-year files pooled ({years[0]}-{years[-1]}): weights divided by {len(years)}"
+        ],
+    )
+    return Dataset(
+        persons, pooled([p.classified for p in parts]), prof, years[-1], 1, parts[0].states,
+        any(p.synthetic for p in parts), parts[0].source, [i for p in parts for i in p.inputs], years,
     )  # fmt: skip
 
 
@@ -189,7 +242,7 @@ def estimates_for(ds: Dataset, breakdown: str | None = None) -> pd.DataFrame:
 
 
 def _stem(ds: Dataset) -> str:
-    return f"{ds.year}_{ds.period}yr"
+    return f"{ds.years_label}_{ds.period}yr"
 
 
 def metadata(ds: Dataset) -> dict:
@@ -198,6 +251,7 @@ def metadata(ds: Dataset) -> dict:
         "brainwaste_version": __version__,
         "year": ds.year,
         "period": ds.period,
+        "pooled_years": ds.pooled_years or [ds.year],
         "states": ds.states,
         "synthetic": ds.synthetic,
         "data_source": ds.source,

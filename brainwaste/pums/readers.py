@@ -8,6 +8,7 @@ it is kept. Memory therefore grows with the universe, not with the file.
 
 from __future__ import annotations
 
+import hashlib
 import io
 import os
 import zipfile
@@ -288,7 +289,7 @@ def read_persons(
 
     `prefilter` keeps only the records the analysis needs (population totals still cover every
     record). With `cache_dir`, each csv/zip input is also written as a column-pruned parquet file
-    there (``NAME.persons.parquet``) and later calls read that copy instead of parsing the CSV.
+    there (``NAME.HASH.persons.parquet``) and later calls read that copy instead of parsing the CSV.
     """
     if isinstance(paths, str | os.PathLike):
         paths = [paths]
@@ -378,4 +379,7 @@ def pandas_type(t: pa.DataType):
 
 
 def _cache_path(path: Path, cache_dir) -> Path:
-    return Path(cache_dir) / f"{path.name.rsplit('.', 1)[0]}.persons.parquet"
+    """The parquet copy of `path` in `cache_dir`; named after the source's full path, so files of
+    the same name (csv_pma.zip of 2022 and of 2023) never share a cache entry."""
+    tag = hashlib.sha256(str(path.resolve()).encode()).hexdigest()[:10]
+    return Path(cache_dir) / f"{path.name.rsplit('.', 1)[0]}.{tag}.persons.parquet"
