@@ -20,9 +20,16 @@ def _with_state(frame: pd.DataFrame, national: bool) -> pd.DataFrame:
     return f
 
 
-def _titles(table: pd.DataFrame) -> pd.DataFrame:
+def occupation_titles() -> pd.Series:
+    """Display titles by OCCP: the PUMS dictionary's label (without its "MED-" style prefix), since
+    PUMS merges some Census codes (3090 holds every physician), else the Census list's title."""
     occ = codetables.occupations().set_index("occp")
-    table["title"] = table["occp2018"].map(occ["title"])
+    pums = occ["pums_title"].str.replace(r"^[A-Z]{3}-", "", regex=True)
+    return pums.fillna(occ["title"])
+
+
+def _titles(table: pd.DataFrame) -> pd.DataFrame:
+    table["title"] = table["occp2018"].map(occupation_titles())
     return table
 
 
