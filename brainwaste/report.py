@@ -304,7 +304,9 @@ def write_estimates(
         )
     if extras:
         tables["occupations"] = occupations_of_degree_holders(ds.classified, national=ds.national)
-        tables["health_workforce"] = health_workforce(ds.classified, national=ds.national)
+        if ds.source != "api":  # API extracts hold the universe only, not every health worker
+            tables["health_workforce"] = health_workforce(ds.classified, national=ds.national)
+    if extras and ("PERNP" in ds.classified or "WAGP" in ds.classified):
         tables["forgone_earnings"] = forgone_earnings(
             ds.classified, ds.profile, year=ds.year, period=ds.period,
             national=ds.national, states=ds.report_states,

@@ -21,6 +21,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from ..errors import SchemaError
 from ..geography import NATION
 from . import replicate
 from .tables import POPULATION_MEMBERS, replicate_columns, state_codes
@@ -33,6 +34,14 @@ FORGONE_COLUMNS = [
     "forgone_earnings", "forgone_earnings_se", "forgone_earnings_moe90",
     "mean_gap", "mean_gap_se", "reliable", "profile",
 ]  # fmt: skip
+
+
+def earnings_column(frame: pd.DataFrame) -> str:
+    """PERNP (all earnings), else WAGP (wages and salaries only) for extracts without PERNP."""
+    for column in ("PERNP", "WAGP"):
+        if column in frame:
+            return column
+    raise SchemaError("forgone earnings need PERNP or WAGP in the input")
 
 
 def _education_level(schl: pd.Series) -> np.ndarray:
@@ -52,7 +61,8 @@ def forgone_earnings(
     u = classified.loc[classified["in_universe"]]
     reps = replicate_columns(u)
     W = replicate.weight_matrix(u, reps)
-    e = u["PERNP"].astype("Float64").fillna(0).to_numpy(dtype=np.float64)
+    column = earnings_column(u)
+    e = u[column].astype("Float64").fillna(0).to_numpy(dtype=np.float64)
     st = state_codes(u["STATE"]).to_numpy()
     cell = (
         pd.Series(_education_level(u["SCHL"]))
@@ -118,4 +128,6 @@ def forgone_earnings(
                     "profile": profile.name,
                 }
             )  # fmt: skip
-    return pd.DataFrame(rows, columns=FORGONE_COLUMNS)
+    out = pd.DataFrame(rows, columns=FORGONE_COLUMNS)
+    out["earnings_variable"] = column
+    return out
