@@ -344,7 +344,7 @@ def _cmd_figures(args) -> None:
     from .report import draw_figures, load_processed
 
     tables, meta = load_processed(args.data_dir, args.year, args.period)
-    written = draw_figures(tables, meta, args.reports_dir)
+    written = draw_figures(tables, meta, args.reports_dir, args.data_dir)
     print(f"{len(written)} files in {config.reports_dir(args.reports_dir)}")
 
 

@@ -3,6 +3,7 @@ figures and tables. Each stage is a function the notebooks call too."""
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
@@ -312,10 +313,10 @@ def write_estimates(
             national=ds.national, states=ds.report_states,
         )  # fmt: skip
     paths = []
-    for name, table in tables.items():
+    for name in list(tables):
         if name != "estimates":
-            table = _stamp(table, ds)
-        paths += write_table(table, out / f"{name}_{_stem(ds)}")
+            tables[name] = _stamp(tables[name], ds)
+        paths += write_table(tables[name], out / f"{name}_{_stem(ds)}")
     meta = out / f"estimates_{_stem(ds)}.meta.json"
     _write_atomic(meta, lambda t: t.write_text(json.dumps(metadata(ds), indent=2) + "\n"))
     for p in [*paths, meta]:
@@ -358,9 +359,14 @@ def load_processed(data_dir=None, year: int | None = None, period: int | None = 
     return tables, meta
 
 
-def draw_figures(tables: dict, meta: dict, reports_dir=None) -> list[Path]:
-    """The chart catalog and the workbook, from processed tables."""
-    from .figures.catalog import draw_all
+def draw_figures(tables: dict, meta: dict, reports_dir=None, data_dir=None) -> list[Path]:
+    """The chart catalog and the workbook, from processed tables (with every year's estimates in
+    DATA_DIR/processed for the trend chart)."""
+    from .figures.catalog import draw_all, load_all_processed
+
+    tables = dict(tables)
+    with contextlib.suppress(InputError):  # no earlier runs: no trend
+        tables["estimates_all_years"] = load_all_processed(data_dir)
 
     written = draw_all(tables, meta, config.reports_dir(reports_dir))
     for p in written:
@@ -371,5 +377,5 @@ def draw_figures(tables: dict, meta: dict, reports_dir=None) -> list[Path]:
 def run_report(ds: Dataset, data_dir=None, reports_dir=None) -> dict:
     """Estimates, figures and workbook for one dataset."""
     tables = write_estimates(ds, data_dir, breakdowns=list(BREAKDOWNS))
-    draw_figures(tables, metadata(ds), reports_dir)
+    draw_figures(tables, metadata(ds), reports_dir, data_dir)
     return tables

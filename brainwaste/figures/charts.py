@@ -1,98 +1,272 @@
-"""Report charts: one function per chart, each taking the tidy estimates table.
+"""Report charts: one function per chart, each taking a tidy processed table.
 
 Every function draws, writes the five files through :func:`~brainwaste.figures.export.save_figure`
-and returns their paths. Unreliable cells (see ``reliable`` in the estimates table) are drawn
-hatched and named in the alt text, never dropped silently.
+and returns their paths. Unreliable cells (``reliable`` False in the tables) are drawn hatched or
+hollow and named in the alt text, never dropped silently; a chart with no reliable cell at all
+draws a "not enough data" panel instead (its CSV still holds every cell).
 """
 
 from __future__ import annotations
 
 import os
+from functools import cache
+from importlib import resources
+from pathlib import Path
 
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
+from matplotlib.lines import Line2D
+from matplotlib.patches import Patch, Rectangle
 
-from ..geography import NATION, state
+from ..geography import NATION, fifty_states_and_dc, state
 from . import style
 from .export import Provenance, save_figure
 
 GROUPS = ("us_born", "immigrant_us_educated", "immigrant_foreign_educated")
+#: The groups drawn when the input cannot split immigrants by where they were educated.
+GROUPS_UNSPLIT = ("us_born", "immigrant")
 LF_OUTCOMES = ("employed_high_skill", "employed_middle_skill", "employed_low_skill", "unemployed")
+
+#: Columns of the estimates table every estimates-based figure CSV keeps (the join keys first).
+ESTIMATE_KEYS = ["year", "period", "state", "population", "outcome", "breakdown", "category"]
+ESTIMATE_VALUES = [
+    "share", "share_moe90", "count", "count_moe90", "n_unweighted", "reliable",
+]  # fmt: skip
+
+#: Health occupations featured in the immigrant-share chart (2018 Census codes): physicians and
+#: surgeons, the large nursing occupations, other licensed practitioners, and the direct-care
+#: support jobs where immigrants are most concentrated.
+FEATURED_HEALTH_OCCUPATIONS = (
+    "3090", "3100", "3255", "3258", "3050", "3010", "3160", "3500",
+    "3603", "3601", "3602", "3645",
+)  # fmt: skip
+
+#: Breakdowns drawn as small multiples.
+BREAKDOWN_PANELS = ("english", "years_in_us", "degree_field", "sex")
+
+NO_DATA = "Not enough data"
+
+# Layout, in inches: the strip kept free for the synthetic mark, the title block, the footer.
+_MARK_IN = 0.2
+_TITLE_IN = 0.62
+_FOOT_IN = 0.32
 
 
 def _place(code: str) -> str:
     return "the United States" if code == NATION else state(code).name
 
 
+def _place_short(code: str) -> str:
+    return "U.S." if code == NATION else state(code).name
+
+
 def _fmt_share(share: float, moe: float) -> str:
-    if np.isnan(share):
+    """A share with its MOE, like "25% (±3)"; a decimal for MOEs under one point."""
+    if pd.isna(share):
         return "n/a"
-    return f"{100 * share:.0f}%" + ("" if np.isnan(moe) else f" (±{100 * moe:.0f})")
+    if pd.isna(moe):
+        return style.pct(share)
+    return f"{style.pct(share)} (±{100 * moe:.{1 if 0 < moe < 0.01 else 0}f})"
+
+
+def _fmt_count(count: float, moe: float) -> str:
+    if pd.isna(count):
+        return "n/a"
+    return f"{count:,.0f}" + ("" if pd.isna(moe) else f" (±{moe:,.0f})")
+
+
+def _reliable(frame: pd.DataFrame, column: str = "reliable") -> pd.Series:
+    return frame[column].fillna(False).astype(bool)
+
+
+def _moe(values: pd.Series) -> np.ndarray:
+    """MOEs for error bars: missing (no replicate weights) draws no whisker."""
+    return values.fillna(0).to_numpy(dtype=float)
+
+
+def groups_in(estimates: pd.DataFrame) -> tuple[str, ...]:
+    """The three groups, or U.S.-born and all immigrants when the split is unknown."""
+    split = estimates[estimates["population"].isin(GROUPS[1:])]
+    return GROUPS if split["count"].notna().any() else GROUPS_UNSPLIT
+
+
+def _lead(groups: tuple[str, ...]) -> str:
+    """The group a chart is sorted and summarised by."""
+    return groups[-1]
+
+
+def _layout(fig: plt.Figure, title: str, subtitle: str = "", note: str = "") -> None:
+    """Title block at the top, note above the footer; axes fill what is left."""
+    h = fig.get_figheight()
+    fig.text(0.01, 1 - _MARK_IN / h, title, fontsize=12, fontweight="bold", va="top")
+    if subtitle:
+        fig.text(0.01, 1 - (_MARK_IN + 0.27) / h, subtitle, fontsize=8.5, color="#333333", va="top")
+    if note:
+        fig.text(
+            0.01, (_FOOT_IN - 0.12) / h + 0.008, note, fontsize=7, color="#333333", va="bottom"
+        )
+
+
+def _margins(fig: plt.Figure, top_extra: float = 0.0, bottom_extra: float = 0.0, **kw) -> None:
+    h = fig.get_figheight()
+    fig.subplots_adjust(
+        top=1 - (_MARK_IN + _TITLE_IN + top_extra) / h,
+        bottom=(_FOOT_IN + 0.18 + bottom_extra) / h,
+        **kw,
+    )
+
+
+def _no_data_panel(ax: plt.Axes, reason: str) -> None:
+    ax.set_axis_off()
+    ax.add_patch(
+        Rectangle((0.05, 0.1), 0.9, 0.8, transform=ax.transAxes, facecolor="#F2F2F2A0",
+                  edgecolor="#999999", linestyle="--")
+    )  # fmt: skip
+    ax.text(0.5, 0.6, NO_DATA, transform=ax.transAxes, ha="center", va="center", fontsize=16,
+            fontweight="bold", color="#444444")  # fmt: skip
+    ax.text(0.5, 0.4, style.wrap(reason, 70), transform=ax.transAxes, ha="center", va="center",
+            fontsize=9, color="#444444")  # fmt: skip
+
+
+def _no_data_figure(title: str, subtitle: str, reason: str) -> plt.Figure:
+    fig, ax = plt.subplots(figsize=(8, 4))
+    _no_data_panel(ax, reason)
+    _layout(fig, title, subtitle)
+    _margins(fig)
+    return fig
+
+
+def _no_data_alt(what: str, cells: list[str]) -> str:
+    listed = _listing(cells)
+    return (
+        f"{NO_DATA}: {what} No estimate meets the reliability standard (at least 30 sample "
+        "records and a coefficient of variation of at most 30%), so the chart shows a "
+        f"'{NO_DATA}' panel instead of numbers. "
+        + (f"Unreliable cells: {listed}." if listed else "")
+    )
+
+
+def _listing(items: list[str], limit: int = 60) -> str:
+    if len(items) <= limit:
+        return "; ".join(items)
+    return "; ".join(items[:limit]) + f"; and {len(items) - limit} more (all in the CSV)"
+
+
+def _flagged(data: pd.DataFrame, describe) -> str:
+    """Alt-text sentence naming the unreliable cells of a chart."""
+    bad = data[~_reliable(data) & (data["n_unweighted"] > 0)]
+    empty = data[data["n_unweighted"] == 0]
+    parts = []
+    if len(bad):
+        parts.append(
+            f"{len(bad)} estimates are statistically unreliable (fewer than 30 records or CV "
+            f"above 30%) and drawn hatched or hollow: {_listing([describe(r) for r in bad.itertuples()])}."
+        )
+    if len(empty):
+        parts.append(
+            f"{len(empty)} cells have no sample records: "
+            f"{_listing([describe(r) for r in empty.itertuples()])}."
+        )
+    return " ".join(parts)
+
+
+def _estimates_data(frame: pd.DataFrame) -> pd.DataFrame:
+    return frame[[*ESTIMATE_KEYS, *ESTIMATE_VALUES]].reset_index(drop=True)
+
+
+def _legend_unreliable(handles: list, hollow: bool = False) -> list:
+    if hollow:
+        return [*handles, Line2D([], [], marker="o", color="#555555", markerfacecolor="white",
+                                 linestyle="none", label="Unreliable (hollow)")]  # fmt: skip
+    return [*handles, Patch(facecolor="#777777", hatch=style.UNRELIABLE_HATCH,
+                            hatchcolor=style.UNRELIABLE_HATCH_COLOR, label="Unreliable (hatched)")]  # fmt: skip
+
+
+def _mark_unreliable(bars, reliable) -> None:
+    """Hatch the bars of unreliable estimates (their colour stays, so the colour code reads)."""
+    for bar, good in zip(bars, reliable, strict=True):
+        if not good:
+            bar.set_hatch(style.UNRELIABLE_HATCH)
+            bar.set_hatchcolor(style.UNRELIABLE_HATCH_COLOR)
+
+
+# -- 1. outcomes by group -------------------------------------------------------------------------
 
 
 def outcomes_by_group(
     estimates: pd.DataFrame, place: str, provenance: Provenance, reports_dir: str | os.PathLike
-):
-    """Labor-market outcomes of health-degree holders by group in one state (or US), with MOE."""
+) -> list[Path]:
+    """Labor-market outcomes of health-degree holders by group in one state (or US), with MOE.
+
+    Left: shares of each group's labor force in high-, middle-, low-skilled jobs and unemployed.
+    Right, apart because its denominator differs: the share of the group not in the labor force.
+    """
     style.apply()
     e = estimates[(estimates["state"] == place) & (estimates["breakdown"] == "none")]
-    groups = [g for g in GROUPS if e.loc[e["population"] == g, "count"].notna().any()]
+    groups = [g for g in groups_in(e) if e.loc[e["population"] == g, "count"].notna().any()]
     data = e[e["population"].isin(groups) & e["outcome"].isin([*LF_OUTCOMES, "not_in_labor_force"])]
-    data = data[
-        [
-            "state",
-            "population",
-            "outcome",
-            "share",
-            "share_moe90",
-            "count",
-            "count_moe90",
-            "n_unweighted",
-            "reliable",
-        ]
-    ]
+    data = _estimates_data(data)
+    name = f"outcomes_by_group_{place.lower()}"
+    title = f"Where college-educated health-degree holders work: {_place_short(place)}"
+    subtitle = "Share of each group's civilian labor force, ages 25+, with 90% margins of error"
+
+    def describe(r) -> str:
+        return f"{style.POPULATION_LABELS[r.population]}, {style.OUTCOME_LABELS[r.outcome].lower()}"
+
+    if not _reliable(data).any():
+        fig = _no_data_figure(title, subtitle, f"No reliable estimate for {_place(place)}.")
+        alt = _no_data_alt(
+            f"labor-market outcomes of health-degree holders in {_place(place)}.",
+            [describe(r) for r in data.itertuples()],
+        )
+        return save_figure(fig, name, data, alt, provenance, reports_dir, title)
 
     fig, (ax, ax2) = plt.subplots(
-        1, 2, figsize=(9, 4.6), gridspec_kw={"width_ratios": [4, 1.2], "wspace": 0.35}
+        1, 2, figsize=(9, 5.2), gridspec_kw={"width_ratios": [4, 1.1], "wspace": 0.3}
     )
     width = 0.8 / max(len(groups), 1)
     x = np.arange(len(LF_OUTCOMES))
+    top = 0.0
     for i, g in enumerate(groups):
         d = data[data["population"] == g].set_index("outcome")
         vals = d.reindex(list(LF_OUTCOMES))
+        ok = vals["reliable"].fillna(False).astype(bool).to_numpy()
+        moe = _moe(vals["share_moe90"])
+        top = max(top, np.nanmax((vals["share"].fillna(0) + moe).to_numpy()))
         bars = ax.bar(
-            x + (i - (len(groups) - 1) / 2) * width, vals["share"], width,
-            yerr=vals["share_moe90"].fillna(0), capsize=2, error_kw={"lw": 0.8},
+            x + (i - (len(groups) - 1) / 2) * width, vals["share"].fillna(0), width * 0.92,
+            yerr=moe, capsize=2, error_kw={"lw": 0.8, "ecolor": "#333333"},
             color=style.POPULATION_COLORS[g], label=style.POPULATION_LABELS[g],
         )  # fmt: skip
-        for bar, ok in zip(bars, vals["reliable"], strict=True):
-            if not ok:
-                bar.set_hatch("///")
-                bar.set_edgecolor("white")
-        nilf = d.loc["not_in_labor_force"] if "not_in_labor_force" in d.index else None
-        if nilf is not None:
-            ax2.bar(
-                i, nilf["share"], 0.7, yerr=0 if np.isnan(nilf["share_moe90"]) else nilf["share_moe90"],
-                capsize=2, color=style.POPULATION_COLORS[g], hatch=None if nilf["reliable"] else "///",
+        _mark_unreliable(bars, ok)
+        if "not_in_labor_force" in d.index:
+            nilf = d.loc["not_in_labor_force"]
+            bars2 = ax2.bar(
+                i, nilf["share"], 0.75, yerr=None if pd.isna(nilf["share_moe90"]) else nilf["share_moe90"],
+                capsize=2, error_kw={"lw": 0.8, "ecolor": "#333333"}, color=style.POPULATION_COLORS[g],
             )  # fmt: skip
+            _mark_unreliable(bars2, [bool(nilf["reliable"])])
     ax.set_xticks(x, [style.OUTCOME_LABELS[o] for o in LF_OUTCOMES])
-    ax.set_ylabel("Share of the civilian labor force")
-    ax.yaxis.set_major_formatter(plt.FuncFormatter(lambda v, _: f"{100 * v:.0f}%"))
-    ax.legend(loc="upper right", fontsize=8)
-    ax.set_title(f"College-educated health-degree holders in {_place(place)}: where they work")
+    ax.set_ylabel("Share of the group's civilian labor force")
+    ax.yaxis.set_major_formatter(style.PERCENT)
+    ax.set_ylim(0, min(1.0, top * 1.08) if top > 0 else 1)
     ax2.set_xticks(range(len(groups)), ["" for _ in groups])
-    ax2.set_title("Not in labor force", fontsize=9)
+    ax2.tick_params(axis="x", length=0)
+    ax2.set_title("Not in labor force", fontsize=9, fontweight="bold")
     ax2.set_ylabel("Share of all in the group")
-    ax2.yaxis.set_major_formatter(plt.FuncFormatter(lambda v, _: f"{100 * v:.0f}%"))
-    if not data["reliable"].all():
-        fig.text(
-            0.01,
-            0.045,
-            "Hatched bars: fewer than 30 records or CV above 30%; interpret with care.",
-            fontsize=7,
-        )
-    fig.subplots_adjust(bottom=0.2, top=0.86)
+    ax2.yaxis.set_major_formatter(style.PERCENT)
+    ax2.set_ylim(0, ax.get_ylim()[1])
+    handles, _ = ax.get_legend_handles_labels()
+    unreliable = not _reliable(data).all()
+    if unreliable:
+        handles = _legend_unreliable(handles)
+    fig.legend(
+        handles=handles, loc="upper left", ncol=4, bbox_to_anchor=(0.01, 1 - 0.72 / 5.2),
+        fontsize=8, handlelength=1.5, columnspacing=1.2,
+    )  # fmt: skip
+    _layout(fig, title, subtitle, style.UNRELIABLE_NOTE_BARS if unreliable else "")
+    _margins(fig, top_extra=0.3, bottom_extra=0.1 if unreliable else 0, left=0.08, right=0.98)
 
     lines = []
     for g in groups:
@@ -102,18 +276,855 @@ def outcomes_by_group(
             for o in LF_OUTCOMES
             if o in d.index
         ]
-        lines.append(f"{style.POPULATION_LABELS[g]}: " + ", ".join(parts) + ".")
-    flagged = data.loc[~data["reliable"], ["population", "outcome"]]
+        nilf = ""
+        if "not_in_labor_force" in d.index:
+            nilf = (
+                "; not in the labor force "
+                f"{_fmt_share(d.at['not_in_labor_force', 'share'], d.at['not_in_labor_force', 'share_moe90'])}"
+                " of all in the group"
+            )
+        lines.append(f"{style.POPULATION_LABELS[g]}: " + ", ".join(parts) + nilf + ".")
     alt = (
-        f"Grouped bar chart of the labor-market outcomes of college-educated health-degree holders in "
-        f"{_place(place)}, as shares of each group's civilian labor force with 90% margins of error. "
+        "Grouped bar chart of the labor-market outcomes of college-educated health-degree holders "
+        f"in {_place(place)}, as shares of each group's civilian labor force with 90% margins of "
+        "error; a separate panel shows the share not in the labor force. "
         + " ".join(lines)
+        + " "
+        + _flagged(data, describe)
+    )
+    return save_figure(fig, name, data, alt, provenance, reports_dir, title)
+
+
+# -- 2. underutilization by state -----------------------------------------------------------------
+
+
+def _state_order(frame: pd.DataFrame, lead: str, value: str) -> list[str]:
+    """States sorted by the lead group's value, highest first; reliable before unreliable."""
+    d = frame[frame["population"] == lead].copy()
+    d["_ok"] = _reliable(d)
+    d = d.sort_values(["_ok", value, "state"], ascending=[False, False, True], na_position="last")
+    rest = sorted(set(frame["state"]) - set(d["state"]))
+    return [*d["state"], *rest]
+
+
+def _dot_rows(
+    ax: plt.Axes,
+    frame: pd.DataFrame,
+    rows: list[str],
+    groups: tuple[str, ...],
+    value: str,
+    moe: str,
+    scale: float = 1.0,
+) -> None:
+    """One row per state, one dodged marker per group with an MOE whisker; hollow if unreliable."""
+    offsets = np.linspace(-0.24, 0.24, len(groups)) if len(groups) > 1 else [0.0]
+    y_of = {s: i for i, s in enumerate(rows)}
+    for off, g in zip(offsets, groups, strict=True):
+        d = frame[(frame["population"] == g) & frame["state"].isin(rows)]
+        d = d[d[value].notna()]
+        y = d["state"].map(y_of).to_numpy() + off
+        x = d[value].to_numpy(dtype=float) / scale
+        err = _moe(d[moe]) / scale
+        ok = _reliable(d).to_numpy()
+        color = style.POPULATION_COLORS[g]
+        for good in (True, False):
+            sel = ok == good
+            ax.errorbar(
+                x[sel], y[sel], xerr=err[sel], fmt="none", ecolor=color, elinewidth=1.0,
+                alpha=0.9 if good else style.UNRELIABLE_WHISKER_ALPHA, zorder=2,
+            )  # fmt: skip
+            ax.scatter(
+                x[sel], y[sel], s=26, marker=style.POPULATION_MARKERS[g],
+                facecolors=color if good else "white", edgecolors=color, linewidths=1.1, zorder=3,
+                label=style.POPULATION_LABELS[g] if good else None,
+            )  # fmt: skip
+    ax.set_yticks(range(len(rows)), [_place_short(s) for s in rows])
+    ax.set_ylim(len(rows) - 0.5, -0.5)
+    ax.tick_params(axis="y", length=0)
+    ax.grid(axis="x", color="#E5E5E5", lw=0.6)
+    ax.set_axisbelow(True)
+
+
+def _highlight_rows(ax: plt.Axes, rows: list[str], focus: str | None) -> None:
+    """Shade the focus state's row and put the U.S. row apart with a rule."""
+    labels = ax.get_yticklabels()
+    for i, s in enumerate(rows):
+        if s == focus:
+            ax.axhspan(i - 0.5, i + 0.5, color=style.FOCUS_BAND, zorder=0)
+            labels[i].set_fontweight("bold")
+        if s == NATION:
+            ax.axhline(i + 0.5, color="#777777", lw=0.6)
+            labels[i].set_fontweight("bold")
+
+
+def underutilization_by_state(
+    estimates: pd.DataFrame,
+    focus: str | None,
+    provenance: Provenance,
+    reports_dir: str | os.PathLike,
+) -> list[Path]:
+    """Underutilization rate of each group by state, sorted, focus state highlighted, with MOE."""
+    style.apply()
+    e = estimates[(estimates["breakdown"] == "none") & (estimates["outcome"] == "underutilized")]
+    groups = groups_in(e)
+    lead = _lead(groups)
+    data = _estimates_data(e[e["population"].isin(groups)])
+    name = "underutilization_by_state"
+    title = "Underutilization of health-degree holders by state"
+    subtitle = (
+        "Share of the group's labor force in low-skilled jobs or unemployed, with 90% margins of "
+        f"error; sorted by {style.POPULATION_LABELS[lead].lower()}"
+    )
+
+    def describe(r) -> str:
+        return f"{_place_short(r.state)}, {style.POPULATION_LABELS[r.population]}"
+
+    if not _reliable(data).any():
+        fig = _no_data_figure(title, subtitle, "No state has a reliable underutilization rate.")
+        alt = _no_data_alt(
+            "underutilization rates of health-degree holders by state.",
+            [describe(r) for r in data.itertuples()],
+        )
+        return save_figure(fig, name, data, alt, provenance, reports_dir, title)
+
+    states = data.loc[data["state"] != NATION]
+    rows = _state_order(states, lead, "share")
+    if (data["state"] == NATION).any():
+        rows = [NATION, *rows]
+    height = 1.9 + 0.24 * len(rows)
+    fig, ax = plt.subplots(figsize=(8, max(height, 4.2)))
+    _dot_rows(ax, data, rows, groups, "share", "share_moe90")
+    _highlight_rows(ax, rows, focus)
+    ax.xaxis.set_major_formatter(style.PERCENT)
+    ax.set_xlim(-0.015, min(1.0, ax.get_xlim()[1]))
+    ax.set_xlabel("Underutilization rate (share of the labor force)")
+    ax.xaxis.set_label_position("top")
+    ax.xaxis.tick_top()
+    ax.spines["top"].set_visible(True)
+    ax.spines["bottom"].set_visible(False)
+    handles, _ = ax.get_legend_handles_labels()
+    unreliable = not _reliable(data).all()
+    h = fig.get_figheight()
+    fig.legend(
+        handles=_legend_unreliable(handles, hollow=True) if unreliable else handles,
+        loc="upper left", ncol=4, bbox_to_anchor=(0.01, 1 - (_MARK_IN + 0.5) / h), fontsize=8,
+        handletextpad=0.3, columnspacing=1.0,
+    )  # fmt: skip
+    _layout(fig, title, subtitle, style.UNRELIABLE_NOTE_MARKERS if unreliable else "")
+    _margins(fig, top_extra=0.55, bottom_extra=-0.1, left=0.17, right=0.97)
+
+    lead_rows = data[(data["population"] == lead) & (data["state"] != NATION) & _reliable(data)]
+    lead_rows = lead_rows.sort_values("share", ascending=False)
+    top = ", ".join(
+        f"{_place_short(r.state)} {_fmt_share(r.share, r.share_moe90)}"
+        for r in lead_rows.head(5).itertuples()
+    )
+    summary = []
+    for place in dict.fromkeys([p for p in (focus, NATION) if p in set(data["state"])]):
+        d = data[data["state"] == place].set_index("population")
+        summary.append(
+            f"{_place(place)}: "
+            + ", ".join(
+                f"{style.POPULATION_LABELS[g]} {_fmt_share(d.at[g, 'share'], d.at[g, 'share_moe90'])}"
+                for g in groups
+                if g in d.index
+            )
+            + "."
+        )
+    alt = (
+        f"Dot plot of the underutilization rate (low-skilled job or unemployed, as a share of the "
+        f"labor force) of college-educated health-degree holders in {len(states['state'].unique())} "
+        f"states, one row per state, for {', '.join(style.POPULATION_LABELS[g] for g in groups)}, "
+        "with 90% margins of error. "
         + (
-            f" {len(flagged)} bars are statistically unreliable and hatched."
-            if len(flagged)
+            f"Highest reliable rates among {style.POPULATION_LABELS[lead].lower()}: {top}. "
+            if top
             else ""
         )
+        + " ".join(summary)
+        + " "
+        + _flagged(data, describe)
     )
-    return save_figure(
-        fig, f"outcomes_by_group_{place.lower()}", data, alt, provenance, reports_dir
+    return save_figure(fig, name, data, alt, provenance, reports_dir, title)
+
+
+# -- 3. tile-grid map -----------------------------------------------------------------------------
+
+
+@cache
+def tile_grid() -> pd.DataFrame:
+    """Tile positions of the 50 states and DC (columns usps, row, col); see tile_grid.csv."""
+    with resources.files("brainwaste.figures").joinpath("tile_grid.csv").open() as f:
+        return pd.read_csv(f, comment="#", dtype={"usps": str, "row": int, "col": int})
+
+
+def _map_panel(ax: plt.Axes, d: pd.DataFrame, norm, cmap, present: set[str]) -> None:
+    grid = tile_grid()
+    by_state = d.set_index("state")
+    for t in grid.itertuples():
+        x, y = t.col, -t.row
+        if t.usps in by_state.index and t.usps in present:
+            r = by_state.loc[t.usps]
+            ok = bool(r["reliable"]) and pd.notna(r["share"])
+            if ok:
+                fill = cmap(norm(r["share"]))
+                ax.add_patch(Rectangle((x, y), 0.94, 0.94, facecolor=fill, edgecolor="white"))
+                color = style.text_color_on(fill)
+                ax.text(x + 0.47, y + 0.62, t.usps, ha="center", va="center", fontsize=7.5,
+                        fontweight="bold", color=color)  # fmt: skip
+                ax.text(x + 0.47, y + 0.3, style.pct(r["share"]), ha="center", va="center",
+                        fontsize=6.5, color=color)  # fmt: skip
+            else:
+                ax.add_patch(Rectangle((x, y), 0.94, 0.94, facecolor="#F2F2F2", edgecolor="#888888",
+                                       hatch=style.UNRELIABLE_HATCH, lw=0.6))  # fmt: skip
+                ax.text(x + 0.47, y + 0.62, t.usps, ha="center", va="center", fontsize=7.5,
+                        fontweight="bold", color="#333333",
+                        bbox={"facecolor": "#F2F2F2", "edgecolor": "none", "pad": 0.5})  # fmt: skip
+                label = "no rec." if r["n_unweighted"] == 0 else f"({style.pct(r['share'])})"
+                ax.text(x + 0.47, y + 0.28, label, ha="center", va="center", fontsize=6,
+                        color="#333333", fontstyle="italic",
+                        bbox={"facecolor": "#F2F2F2", "edgecolor": "none", "pad": 0.5})  # fmt: skip
+        else:
+            ax.add_patch(Rectangle((x, y), 0.94, 0.94, facecolor="white", edgecolor="#BBBBBB",
+                                   linestyle=(0, (2, 2)), lw=0.6))  # fmt: skip
+            ax.text(x + 0.47, y + 0.47, t.usps, ha="center", va="center", fontsize=7.5,
+                    color="#AAAAAA")  # fmt: skip
+    ax.set_xlim(-0.1, grid["col"].max() + 1.05)
+    ax.set_ylim(-grid["row"].max() - 0.1, 1.05)
+    ax.set_aspect("equal")
+    ax.set_axis_off()
+
+
+def underutilization_map(
+    estimates: pd.DataFrame, provenance: Provenance, reports_dir: str | os.PathLike
+) -> list[Path]:
+    """Tile-grid map of underutilization rates: immigrants educated abroad next to U.S.-born.
+
+    One equal-size square per state (no shapefiles); states without a reliable rate are hatched
+    grey with the rate in brackets, states not in the run are dashed outlines.
+    """
+    style.apply()
+    e = estimates[(estimates["breakdown"] == "none") & (estimates["outcome"] == "underutilized")]
+    groups = groups_in(e)
+    panels = (_lead(groups), "us_born")
+    data = _estimates_data(e[e["population"].isin(panels) & (e["state"] != NATION)])
+    present = set(data["state"])
+    name = "underutilization_map"
+    title = "Underutilization of health-degree holders, by state"
+    subtitle = "Share of the group's labor force in low-skilled jobs or unemployed"
+
+    def describe(r) -> str:
+        return f"{_place_short(r.state)}, {style.POPULATION_LABELS[r.population]}"
+
+    if not _reliable(data).any():
+        fig = _no_data_figure(title, subtitle, "No state has a reliable underutilization rate.")
+        alt = _no_data_alt(
+            "tile map of underutilization rates by state.", [describe(r) for r in data.itertuples()]
+        )
+        return save_figure(fig, name, data, alt, provenance, reports_dir, title)
+
+    ok = data[_reliable(data)]
+    vmax = max(0.05, float(np.ceil(ok["share"].max() * 20) / 20))
+    norm = plt.Normalize(0, vmax)
+    cmap = plt.get_cmap(style.SEQUENTIAL_CMAP)
+    fig, axes = plt.subplots(1, 2, figsize=(11, 5.2), gridspec_kw={"wspace": 0.06})
+    nation = estimates[
+        (estimates["state"] == NATION)
+        & (estimates["breakdown"] == "none")
+        & (estimates["outcome"] == "underutilized")
+    ].set_index("population")
+    for ax, g in zip(axes, panels, strict=True):
+        _map_panel(ax, data[data["population"] == g], norm, cmap, present)
+        head = style.POPULATION_LABELS[g]
+        if g in nation.index and pd.notna(nation.at[g, "share"]):
+            head += f" (U.S.: {_fmt_share(nation.at[g, 'share'], nation.at[g, 'share_moe90'])})"
+        ax.set_title(head, fontsize=10, loc="left")
+    _layout(fig, title, subtitle)
+    _margins(fig, top_extra=0.05, bottom_extra=0.55, left=0.01, right=0.99)
+    cax = fig.add_axes((0.06, (_FOOT_IN + 0.33) / 5.2, 0.3, 0.04))
+    cb = fig.colorbar(
+        plt.cm.ScalarMappable(norm=norm, cmap=cmap), cax=cax, orientation="horizontal"
     )
+    cb.ax.xaxis.set_major_formatter(style.PERCENT)
+    cb.set_label("Underutilization rate", fontsize=8)
+    cb.outline.set_visible(False)
+    cb.set_ticks(np.arange(0, vmax + 1e-9, 0.05 if vmax >= 0.15 else 0.01))
+    missing = sorted(set(fifty_states_and_dc()) - present)
+    handles = []
+    if not _reliable(data).all():
+        handles.append(Patch(facecolor="#F2F2F2", edgecolor="#888888", hatch=style.UNRELIABLE_HATCH,
+                             label="Unreliable (under 30 records or CV > 30%): rate in brackets"))  # fmt: skip
+    if missing:
+        handles.append(Patch(facecolor="white", edgecolor="#BBBBBB", linestyle=(0, (2, 2)),
+                             label="State not in this run"))  # fmt: skip
+    if handles:
+        fig.legend(handles=handles, loc="lower left", bbox_to_anchor=(0.42, (_FOOT_IN + 0.12) / 5.2),
+                   ncol=1, fontsize=7.5)  # fmt: skip
+
+    parts = []
+    for g in panels:
+        d = ok[ok["population"] == g].sort_values("share", ascending=False)
+        if d.empty:
+            parts.append(f"{style.POPULATION_LABELS[g]}: no state has a reliable rate.")
+            continue
+        hi, lo = d.iloc[0], d.iloc[-1]
+        if len(d) == 1:
+            parts.append(
+                f"{style.POPULATION_LABELS[g]}: one state with a reliable rate, "
+                f"{_place_short(hi.state)} {_fmt_share(hi.share, hi.share_moe90)}."
+            )
+            continue
+        parts.append(
+            f"{style.POPULATION_LABELS[g]}: {len(d)} states with reliable rates, from "
+            f"{_place_short(lo.state)} {_fmt_share(lo.share, lo.share_moe90)} to "
+            f"{_place_short(hi.state)} {_fmt_share(hi.share, hi.share_moe90)}."
+        )
+    alt = (
+        "Two tile-grid maps of the United States, one square per state, coloured by the "
+        "underutilization rate of college-educated health-degree holders (low-skilled job or "
+        f"unemployed, share of the labor force): {style.POPULATION_LABELS[panels[0]]} on the left, "
+        f"{style.POPULATION_LABELS[panels[1]]} on the right. "
+        + " ".join(parts)
+        + (f" States not in this run: {', '.join(missing)}." if missing else "")
+        + " "
+        + _flagged(data, describe)
+    )
+    return save_figure(fig, name, data, alt, provenance, reports_dir, title)
+
+
+# -- 4. occupations of the foreign-educated -------------------------------------------------------
+
+OCCUPATION_COLUMNS = [
+    "year", "period", "state", "population", "occp2018", "title", "skill_tier",
+    "count", "count_moe90", "share_of_employed", "n_unweighted", "reliable",
+]  # fmt: skip
+
+
+def occupations_of_group(
+    occupations: pd.DataFrame,
+    place: str,
+    provenance: Provenance,
+    reports_dir: str | os.PathLike,
+    population: str | None = None,
+    top: int = 12,
+) -> list[Path]:
+    """The most common occupations of a group's employed (default: immigrants educated abroad),
+    as counts with MOE, coloured by the occupation's skill tier."""
+    style.apply()
+    o = occupations[occupations["state"] == place]
+    if population is None:
+        has_split = (o["population"] == "immigrant_foreign_educated").any()
+        population = "immigrant_foreign_educated" if has_split else "immigrant"
+    o = o[o["population"] == population]
+    total = o["count"].sum()
+    cols = [c for c in OCCUPATION_COLUMNS if c in o.columns]
+    data = o.sort_values(["count", "occp2018"], ascending=[False, True]).head(top)[cols]
+    data = data.reset_index(drop=True)
+    who = style.POPULATION_LABELS[population]
+    name = f"occupations_{population}_{place.lower()}"
+    title = f"Where {who.lower()} work: {_place_short(place)}"
+    subtitle = (
+        f"Employed college-educated health-degree holders, {min(top, len(data))} most common "
+        "occupations, with 90% margins of error"
+    )
+
+    def describe(r) -> str:
+        return f"{r.title}"
+
+    if not _reliable(data).any():
+        fig = _no_data_figure(
+            title,
+            subtitle,
+            f"No occupation of {who.lower()} in {_place(place)} has a reliable count.",
+        )
+        alt = _no_data_alt(
+            f"most common occupations of {who.lower()} with a health degree in {_place(place)}.",
+            [describe(r) for r in data.itertuples()],
+        )
+        return save_figure(fig, name, data, alt, provenance, reports_dir, title)
+
+    fig, ax = plt.subplots(figsize=(9, 1.9 + 0.34 * len(data)))
+    y = np.arange(len(data))
+    colors = [style.SKILL_TIER_COLORS.get(t, style.OKABE_ITO["grey"]) for t in data["skill_tier"]]
+    ok = _reliable(data).to_numpy()
+    bars = ax.barh(
+        y, data["count"], 0.72, xerr=_moe(data["count_moe90"]), color=colors,
+        error_kw={"lw": 0.8, "capsize": 2, "ecolor": "#333333"},
+    )  # fmt: skip
+    _mark_unreliable(bars, ok)
+    ax.set_yticks(y, [style.wrap(t, 46) for t in data["title"].fillna(data["occp2018"])])
+    ax.set_ylim(len(data) - 0.5, -0.6)
+    ax.tick_params(axis="y", length=0)
+    ax.xaxis.set_major_formatter(plt.FuncFormatter(lambda v, _: f"{v:,.0f}"))
+    ax.set_xlabel("Workers (weighted count)")
+    ax.grid(axis="x", color="#E5E5E5", lw=0.6)
+    ax.set_axisbelow(True)
+    right = (data["count"] + _moe(data["count_moe90"])).max()
+    for yi, r in zip(y, data.itertuples(), strict=True):
+        ax.text(r.count + (0 if pd.isna(r.count_moe90) else r.count_moe90) + right * 0.01, yi,
+                f"{style.pct(r.share_of_employed)} of employed", va="center", fontsize=7,
+                color="#333333")  # fmt: skip
+    ax.set_xlim(0, right * 1.22)
+    tiers = [t for t in ("high", "middle", "low") if t in set(data["skill_tier"])]
+    handles = [
+        Patch(color=style.SKILL_TIER_COLORS[t], label=style.SKILL_TIER_LABELS[t]) for t in tiers
+    ]
+    unreliable = not ok.all()
+    h = fig.get_figheight()
+    fig.legend(
+        handles=_legend_unreliable(handles) if unreliable else handles, loc="upper left", ncol=4,
+        bbox_to_anchor=(0.01, 1 - (_MARK_IN + 0.5) / h), fontsize=8,
+    )  # fmt: skip
+    _layout(fig, title, subtitle, style.UNRELIABLE_NOTE_BARS if unreliable else "")
+    _margins(fig, top_extra=0.3, bottom_extra=0.2, left=0.36, right=0.97)
+
+    listed = "; ".join(
+        f"{r.title} {_fmt_count(r.count, r.count_moe90)} ({style.pct(r.share_of_employed)}, "
+        f"{r.skill_tier}-skilled)"
+        for r in data.head(8).itertuples()
+    )
+    covered = data["count"].sum() / total if total else np.nan
+    low = data.loc[data["skill_tier"] == "low", "count"].sum() / total if total else np.nan
+    alt = (
+        f"Horizontal bar chart of the {len(data)} most common occupations of employed "
+        f"{who.lower()} with a health degree in {_place(place)}, weighted counts with 90% margins "
+        f"of error, coloured by skill tier. Together they hold {style.pct(covered)} of the group's "
+        f"{total:,.0f} employed; the low-skilled ones among them {style.pct(low)}. {listed}. "
+        + _flagged(data, describe)
+    )
+    return save_figure(fig, name, data, alt, provenance, reports_dir, title)
+
+
+# -- 5. immigrant share of health workers ---------------------------------------------------------
+
+HEALTH_COLUMNS = [
+    "year", "period", "state", "occp2018", "title", "count", "count_moe90",
+    "immigrants", "immigrant_share", "immigrant_share_moe90", "n_unweighted", "immigrants_n",
+    "reliable",
+]  # fmt: skip
+
+
+def immigrant_share_of_health_workers(
+    health_workforce: pd.DataFrame,
+    place: str,
+    provenance: Provenance,
+    reports_dir: str | os.PathLike,
+    occupations: tuple[str, ...] = FEATURED_HEALTH_OCCUPATIONS,
+) -> list[Path]:
+    """Share of immigrants among the workers of key health occupations (any education), with MOE.
+
+    A share counts as reliable when both the workers and the immigrants among them are.
+    """
+    style.apply()
+    h = health_workforce[health_workforce["state"] == place]
+    h = h[h["occp2018"].isin(["all_health", *occupations])].copy()
+    h["reliable"] = _reliable(h) & _reliable(h, "immigrants_reliable")
+    h["_all"] = h["occp2018"] != "all_health"
+    h = h.sort_values(["_all", "immigrant_share", "occp2018"], ascending=[True, False, True])
+    cols = [c for c in HEALTH_COLUMNS if c in h.columns]
+    data = h[cols].reset_index(drop=True)
+    name = f"immigrant_share_health_workers_{place.lower()}"
+    title = f"Immigrants in the health workforce: {_place_short(place)}"
+    subtitle = "Share of workers born abroad, employed civilians of any education, with 90% margins of error"
+
+    def describe(r) -> str:
+        return f"{r.title}"
+
+    if not _reliable(data).any():
+        fig = _no_data_figure(
+            title,
+            subtitle,
+            f"No health occupation in {_place(place)} has a reliable immigrant share.",
+        )
+        alt = _no_data_alt(
+            f"immigrant share of health workers by occupation in {_place(place)}.",
+            [describe(r) for r in data.itertuples()],
+        )
+        return save_figure(fig, name, data, alt, provenance, reports_dir, title)
+
+    fig, ax = plt.subplots(figsize=(9, 1.9 + 0.34 * len(data)))
+    y = np.arange(len(data))
+    is_all = (data["occp2018"] == "all_health").to_numpy()
+    ok = _reliable(data).to_numpy()
+    bars = ax.barh(
+        y, data["immigrant_share"].fillna(0), 0.72, xerr=_moe(data["immigrant_share_moe90"]),
+        color=style.POPULATION_COLORS["immigrant"], error_kw={"lw": 0.8, "capsize": 2, "ecolor": "#333333"},
+    )  # fmt: skip
+    for bar, total in zip(bars, is_all, strict=True):
+        if total:  # all health occupations: the reference, drawn as an outline
+            bar.set_facecolor("white")
+            bar.set_edgecolor(style.OKABE_ITO["black"])
+            bar.set_linewidth(1.2)
+    _mark_unreliable(bars, ok)
+    if is_all.any():
+        ax.axvline(data.loc[is_all, "immigrant_share"].iloc[0], color="#333333", lw=0.8, ls="--")
+        ax.axhline(0.5, color="#777777", lw=0.6)
+    labels = [
+        style.wrap(f"{t} ({c:,.0f} workers)", 50)
+        for t, c in zip(data["title"].fillna(data["occp2018"]), data["count"], strict=True)
+    ]
+    ax.set_yticks(y, labels)
+    ax.get_yticklabels()[0].set_fontweight("bold") if is_all.any() else None
+    ax.set_ylim(len(data) - 0.5, -0.6)
+    ax.tick_params(axis="y", length=0)
+    ax.xaxis.set_major_formatter(style.PERCENT)
+    ax.set_xlabel("Share of the occupation's workers who are immigrants")
+    ax.grid(axis="x", color="#E5E5E5", lw=0.6)
+    ax.set_axisbelow(True)
+    right = float(
+        np.nanmax(data["immigrant_share"].fillna(0) + _moe(data["immigrant_share_moe90"]))
+    )
+    for yi, r in zip(y, data.itertuples(), strict=True):
+        x = (0 if pd.isna(r.immigrant_share) else r.immigrant_share) + (
+            0 if pd.isna(r.immigrant_share_moe90) else r.immigrant_share_moe90
+        )
+        ax.text(x + right * 0.01, yi, style.pct(r.immigrant_share), va="center", fontsize=7.5)
+    ax.set_xlim(0, min(1.0, right * 1.12) if right > 0 else 1)
+    unreliable = not ok.all()
+    _layout(fig, title, subtitle, style.UNRELIABLE_NOTE_BARS if unreliable else "")
+    _margins(fig, top_extra=0.0, bottom_extra=0.2, left=0.4, right=0.97)
+
+    listed = "; ".join(
+        f"{r.title} {_fmt_share(r.immigrant_share, r.immigrant_share_moe90)}"
+        for r in data.itertuples()
+    )
+    alt = (
+        f"Horizontal bar chart of the share of immigrants (foreign born) among employed workers in "
+        f"{len(data) - int(is_all.sum())} health occupations in {_place(place)}, with 90% margins "
+        f"of error; the first bar and the dashed line are all health occupations together. "
+        f"{listed}. " + _flagged(data, describe)
+    )
+    return save_figure(fig, name, data, alt, provenance, reports_dir, title)
+
+
+# -- 6. breakdowns --------------------------------------------------------------------------------
+
+
+def _ordered_categories(breakdown: str, categories) -> list[str]:
+    order = style.CATEGORY_ORDER.get(breakdown, [])
+    cats = [c for c in order if c in set(categories)]
+    return cats + sorted(set(categories) - set(cats))
+
+
+def underutilization_breakdowns(
+    breakdowns: pd.DataFrame,
+    place: str,
+    provenance: Provenance,
+    reports_dir: str | os.PathLike,
+    panels: tuple[str, ...] = BREAKDOWN_PANELS,
+) -> list[Path]:
+    """Underutilization rate by English ability, years since arrival, degree field and sex, per
+    group, in small multiples. Cells with no sample records are left empty (and named)."""
+    style.apply()
+    b = breakdowns[
+        (breakdowns["state"] == place)
+        & (breakdowns["outcome"] == "underutilized")
+        & breakdowns["breakdown"].isin(panels)
+        & (breakdowns["category"] != "not_applicable")
+    ]
+    groups = groups_in(b) if len(b) else GROUPS
+    b = b[b["population"].isin(groups)]
+    # a group with no record in any category of a breakdown (U.S.-born by years since arrival)
+    # has no row to show in that panel
+    present = b.groupby(["breakdown", "population"])["n_unweighted"].transform("sum") > 0
+    data = _estimates_data(b[present])
+    panels = tuple(p for p in panels if (data["breakdown"] == p).any())
+    name = f"underutilization_breakdowns_{place.lower()}"
+    title = f"Underutilization by personal characteristics: {_place_short(place)}"
+    subtitle = "Share of the group's labor force in low-skilled jobs or unemployed, with 90% margins of error"
+
+    def describe(r) -> str:
+        return (
+            f"{style.POPULATION_LABELS[r.population]}, {style.BREAKDOWN_LABELS[r.breakdown].lower()}"
+            f": {style.category_label(r.category).lower()}"
+        )
+
+    if not _reliable(data).any():
+        fig = _no_data_figure(
+            title, subtitle, f"No breakdown category in {_place(place)} has a reliable rate."
+        )
+        alt = _no_data_alt(
+            f"underutilization rates by characteristic in {_place(place)}.",
+            [describe(r) for r in data.itertuples()],
+        )
+        return save_figure(fig, name, data, alt, provenance, reports_dir, title)
+
+    ncols = 2
+    nrows = int(np.ceil(len(panels) / ncols))
+    ncat = [len(data.loc[data["breakdown"] == p, "category"].unique()) for p in panels]
+    row_heights = [max(ncat[i : i + ncols]) for i in range(0, len(panels), ncols)]
+    fig_h = 1.9 + sum(0.42 * r + 0.5 for r in row_heights)
+    fig, axes = plt.subplots(
+        nrows, ncols, figsize=(10, fig_h), squeeze=False,
+        gridspec_kw={"height_ratios": row_heights, "hspace": 0.5, "wspace": 0.55},
+    )  # fmt: skip
+    # the scale fits every rate and the reliable rates' whiskers; a wider unreliable whisker
+    # runs to the edge of the panel
+    ok_all = _reliable(data)
+    top = max(
+        float(data["share"].max()) * 1.1,
+        float((data["share"] + _moe(data["share_moe90"]))[ok_all].max()),
+    )
+    for ax, panel in zip(axes.flat, panels, strict=False):
+        d = data[data["breakdown"] == panel]
+        cats = _ordered_categories(panel, d["category"].unique())
+        pgroups = [g for g in groups if (d["population"] == g).any()]
+        height = 0.8 / max(len(pgroups), 1)
+        for i, g in enumerate(pgroups):
+            dg = d[d["population"] == g].set_index("category").reindex(cats)
+            y = np.arange(len(cats)) + (i - (len(pgroups) - 1) / 2) * height
+            has = (dg["n_unweighted"].fillna(0) > 0).to_numpy()
+            ok = dg["reliable"].fillna(False).astype(bool).to_numpy()
+            bars = ax.barh(
+                y[has], dg["share"].to_numpy()[has], height * 0.92,
+                xerr=_moe(dg["share_moe90"])[has], color=style.POPULATION_COLORS[g],
+                error_kw={"lw": 0.7, "capsize": 1.5, "ecolor": "#333333"},
+                label=style.POPULATION_LABELS[g],
+            )  # fmt: skip
+            _mark_unreliable(bars, ok[has])
+        ax.set_yticks(range(len(cats)), [style.wrap(style.category_label(c), 18) for c in cats])
+        ax.set_ylim(len(cats) - 0.5, -0.5)
+        ax.tick_params(axis="y", length=0)
+        ax.set_xlim(0, min(1.0, top * 1.05) if top > 0 else 1)
+        ax.xaxis.set_major_formatter(style.PERCENT)
+        ax.grid(axis="x", color="#E5E5E5", lw=0.6)
+        ax.set_axisbelow(True)
+        ax.set_title(style.BREAKDOWN_LABELS[panel], fontsize=9.5, loc="left")
+    for ax in list(axes.flat)[len(panels) :]:
+        ax.set_axis_off()
+    handles = [
+        Patch(color=style.POPULATION_COLORS[g], label=style.POPULATION_LABELS[g]) for g in groups
+    ]
+    unreliable = not _reliable(data).all()
+    fig.legend(
+        handles=_legend_unreliable(handles) if unreliable else handles, loc="upper left", ncol=4,
+        bbox_to_anchor=(0.01, 1 - (_MARK_IN + 0.5) / fig_h), fontsize=8,
+    )  # fmt: skip
+    _layout(fig, title, subtitle, style.UNRELIABLE_NOTE_BARS if unreliable else "")
+    _margins(fig, top_extra=0.45, bottom_extra=0.1, left=0.16, right=0.98)
+
+    parts = []
+    for panel in panels:
+        d = data[(data["breakdown"] == panel) & _reliable(data)]
+        if d.empty:
+            parts.append(f"{style.BREAKDOWN_LABELS[panel]}: no reliable rate.")
+            continue
+        parts.append(
+            f"{style.BREAKDOWN_LABELS[panel]}: "
+            + "; ".join(
+                f"{style.POPULATION_LABELS[r.population]} {style.category_label(r.category).lower()} "
+                f"{_fmt_share(r.share, r.share_moe90)}"
+                for r in d.itertuples()
+            )
+            + "."
+        )
+    alt = (
+        "Small multiples of horizontal bar charts: the underutilization rate (low-skilled job or "
+        f"unemployed, share of the labor force) of college-educated health-degree holders in "
+        f"{_place(place)} by {', '.join(style.BREAKDOWN_LABELS[p].lower() for p in panels)}, for "
+        f"each group, with 90% margins of error. Reliable rates: "
+        + " ".join(parts)
+        + " "
+        + _flagged(data, describe)
+    )
+    return save_figure(fig, name, data, alt, provenance, reports_dir, title)
+
+
+# -- 7. forgone earnings --------------------------------------------------------------------------
+
+FORGONE_COLUMNS = [
+    "year", "period", "state", "population", "underutilized", "forgone_earnings",
+    "forgone_earnings_moe90", "mean_gap", "n_unweighted", "comparison_records", "reliable",
+    "earnings_variable",
+]  # fmt: skip
+
+
+def forgone_earnings_by_state(
+    forgone: pd.DataFrame,
+    focus: str | None,
+    provenance: Provenance,
+    reports_dir: str | os.PathLike,
+) -> list[Path]:
+    """Annual earnings forgone by underutilized health-degree holders, by state and group."""
+    style.apply()
+    f = forgone.copy()
+    split = f[f["population"].isin(GROUPS[1:])]
+    groups = GROUPS if (split["n_unweighted"] > 0).any() else GROUPS_UNSPLIT
+    lead = _lead(groups)
+    cols = [c for c in FORGONE_COLUMNS if c in f.columns]
+    data = f[f["population"].isin(groups)][cols].reset_index(drop=True)
+    name = "forgone_earnings_by_state"
+    title = "Earnings forgone through underutilization, by state"
+    subtitle = (
+        "Annual earnings gap to skill-matched workers, summed over each group's underutilized, "
+        "$ millions"
+    )
+
+    def describe(r) -> str:
+        return f"{_place_short(r.state)}, {style.POPULATION_LABELS[r.population]}"
+
+    if not _reliable(data).any():
+        fig = _no_data_figure(title, subtitle, "No state has a reliable forgone-earnings estimate.")
+        alt = _no_data_alt(
+            "annual earnings forgone by underutilized health-degree holders, by state.",
+            [describe(r) for r in data.itertuples()],
+        )
+        return save_figure(fig, name, data, alt, provenance, reports_dir, title)
+
+    states = data[data["state"] != NATION]
+    rows = _state_order(states, lead, "forgone_earnings")
+    fig, ax = plt.subplots(figsize=(8, max(1.9 + 0.24 * len(rows), 4.2)))
+    _dot_rows(ax, states, rows, groups, "forgone_earnings", "forgone_earnings_moe90", scale=1e6)
+    _highlight_rows(ax, rows, focus)
+    ax.axvline(0, color="#777777", lw=0.6)
+    ax.xaxis.set_major_formatter(plt.FuncFormatter(lambda v, _: f"${v:,.0f}M"))
+    ax.set_xlabel("Forgone annual earnings ($ millions)")
+    ax.xaxis.set_label_position("top")
+    ax.xaxis.tick_top()
+    ax.spines["top"].set_visible(True)
+    ax.spines["bottom"].set_visible(False)
+    handles, _ = ax.get_legend_handles_labels()
+    unreliable = not _reliable(data).all()
+    h = fig.get_figheight()
+    fig.legend(
+        handles=_legend_unreliable(handles, hollow=True) if unreliable else handles,
+        loc="upper left", ncol=4, bbox_to_anchor=(0.01, 1 - (_MARK_IN + 0.5) / h), fontsize=8,
+        handletextpad=0.3, columnspacing=1.0,
+    )  # fmt: skip
+    _layout(fig, title, subtitle, style.UNRELIABLE_NOTE_MARKERS if unreliable else "")
+    _margins(fig, top_extra=0.55, bottom_extra=-0.1, left=0.17, right=0.97)
+
+    nation = data[data["state"] == NATION].set_index("population")
+    us = ""
+    if len(nation):
+        us = (
+            "United States: "
+            + ", ".join(
+                f"{style.POPULATION_LABELS[g]} {style.dollars(nation.at[g, 'forgone_earnings'])}"
+                + (
+                    ""
+                    if pd.isna(nation.at[g, "forgone_earnings_moe90"])
+                    else f" (±{style.dollars(nation.at[g, 'forgone_earnings_moe90'])})"
+                )
+                for g in groups
+                if g in nation.index
+            )
+            + " (not drawn, to keep the state scale readable). "
+        )
+    lead_rows = states[(states["population"] == lead) & _reliable(states)]
+    lead_rows = lead_rows.sort_values("forgone_earnings", ascending=False)
+    top = ", ".join(
+        f"{_place_short(r.state)} {style.dollars(r.forgone_earnings)}"
+        for r in lead_rows.head(5).itertuples()
+    )
+    alt = (
+        "Dot plot of the annual earnings forgone by underutilized college-educated health-degree "
+        "holders (the gap between what skill-matched workers of the same state, education and age "
+        f"earn and what they earn), one row per state for "
+        f"{', '.join(style.POPULATION_LABELS[g] for g in groups)}, with 90% margins of error. "
+        + us
+        + (
+            f"Largest reliable totals among {style.POPULATION_LABELS[lead].lower()}: {top}. "
+            if top
+            else ""
+        )
+        + _flagged(data, describe)
+    )
+    return save_figure(fig, name, data, alt, provenance, reports_dir, title)
+
+
+# -- 8. trend -------------------------------------------------------------------------------------
+
+
+def trend(
+    estimates: pd.DataFrame | list[pd.DataFrame],
+    place: str,
+    provenance: Provenance,
+    reports_dir: str | os.PathLike,
+    outcome: str = "underutilized",
+) -> list[Path]:
+    """A rate across survey years for each group in one state (or US), with MOE whiskers.
+
+    Takes an estimates table holding several ``year`` values (or a list of one-year tables).
+    """
+    style.apply()
+    if isinstance(estimates, list):
+        estimates = pd.concat(estimates, ignore_index=True)
+    e = estimates[
+        (estimates["state"] == place)
+        & (estimates["breakdown"] == "none")
+        & (estimates["outcome"] == outcome)
+    ]
+    groups = groups_in(e)
+    data = _estimates_data(e[e["population"].isin(groups)]).sort_values(
+        ["population", "year"], ignore_index=True
+    )
+    years = sorted(data["year"].unique())
+    name = f"{outcome}_trend_{place.lower()}"
+    label = (
+        "underutilization" if outcome == "underutilized" else style.OUTCOME_LABELS[outcome].lower()
+    )
+    title = f"{label.capitalize()} rate over time: {_place_short(place)}"
+    subtitle = (
+        f"Share of the group's labor force, survey years {years[0]}-{years[-1]}, with 90% margins of error"
+        if years
+        else ""
+    )
+
+    def describe(r) -> str:
+        return f"{r.year}, {style.POPULATION_LABELS[r.population]}"
+
+    if not _reliable(data).any():
+        fig = _no_data_figure(title, subtitle, f"No reliable {label} rate in {_place(place)}.")
+        alt = _no_data_alt(
+            f"{label} rate over time in {_place(place)}.", [describe(r) for r in data.itertuples()]
+        )
+        return save_figure(fig, name, data, alt, provenance, reports_dir, title)
+
+    fig, ax = plt.subplots(figsize=(8, 4.8))
+    offsets = np.linspace(-0.08, 0.08, len(groups))
+    for off, g in zip(offsets, groups, strict=True):
+        d = data[(data["population"] == g) & data["share"].notna()]
+        x = d["year"].to_numpy(dtype=float) + off
+        color = style.POPULATION_COLORS[g]
+        ax.plot(x, d["share"], color=color, lw=1.4, zorder=2, label=style.POPULATION_LABELS[g])
+        ax.errorbar(x, d["share"], yerr=_moe(d["share_moe90"]), fmt="none", ecolor=color,
+                    elinewidth=1, capsize=2, zorder=2)  # fmt: skip
+        ok = _reliable(d).to_numpy()
+        for good in (True, False):
+            sel = ok == good
+            ax.scatter(x[sel], d["share"].to_numpy()[sel], s=30, marker=style.POPULATION_MARKERS[g],
+                       facecolors=color if good else "white", edgecolors=color, zorder=3)  # fmt: skip
+    ax.set_xticks(years, [str(y) for y in years])
+    ax.yaxis.set_major_formatter(style.PERCENT)
+    ax.set_ylim(bottom=0)
+    ax.set_ylabel(f"{label.capitalize()} rate")
+    ax.grid(axis="y", color="#E5E5E5", lw=0.6)
+    ax.set_axisbelow(True)
+    handles = [
+        Line2D([], [], color=style.POPULATION_COLORS[g], marker=style.POPULATION_MARKERS[g],
+               label=style.POPULATION_LABELS[g])
+        for g in groups
+    ]  # fmt: skip
+    unreliable = not _reliable(data).all()
+    fig.legend(
+        handles=_legend_unreliable(handles, hollow=True) if unreliable else handles,
+        loc="upper left", ncol=4, bbox_to_anchor=(0.01, 1 - (_MARK_IN + 0.5) / 4.8), fontsize=8,
+    )  # fmt: skip
+    _layout(fig, title, subtitle, style.UNRELIABLE_NOTE_MARKERS if unreliable else "")
+    _margins(fig, top_extra=0.35, bottom_extra=0.2, left=0.1, right=0.97)
+
+    parts = []
+    for g in groups:
+        d = data[data["population"] == g]
+        parts.append(
+            f"{style.POPULATION_LABELS[g]}: "
+            + ", ".join(f"{r.year} {_fmt_share(r.share, r.share_moe90)}" for r in d.itertuples())
+            + "."
+        )
+    alt = (
+        f"Line chart of the {label} rate of college-educated health-degree holders in "
+        f"{_place(place)} across the survey years {', '.join(str(y) for y in years)}, per group, "
+        "with 90% margins of error. " + " ".join(parts) + " " + _flagged(data, describe)
+    )
+    return save_figure(fig, name, data, alt, provenance, reports_dir, title)

@@ -9,6 +9,7 @@ Figures made from the synthetic sample carry a visible mark in the image and in 
 from __future__ import annotations
 
 import os
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -21,6 +22,17 @@ SYNTHETIC_MARK = "SYNTHETIC DATA: illustration only"
 
 FORMATS = ("png", "svg", "pdf")
 
+#: Every file a figure is made of, by suffix.
+SUFFIXES = (*FORMATS, "alt.txt", "csv")
+
+#: Digits kept in a figure's CSV (as many as the processed tables keep).
+CSV_FLOAT_FORMAT = "%.10g"
+
+
+def _survey(years: str, period: int, synthetic: bool) -> str:
+    survey = f"ACS {years} {period}-year PUMS"
+    return f"synthetic sample in the {survey} schema" if synthetic else survey
+
 
 @dataclass(frozen=True)
 class Provenance:
@@ -30,19 +42,42 @@ class Provenance:
     profile: str
     synthetic: bool
     version: str = __version__
+    moe: bool = True  # False when the input had no replicate weights (no standard errors)
 
     @classmethod
-    def for_run(cls, year: int, period: int, profile: str, synthetic: bool) -> Provenance:
+    def for_run(
+        cls, year: int, period: int, profile: str, synthetic: bool, moe: bool = True
+    ) -> Provenance:
         years = f"{year}" if period == 1 else f"{year - period + 1}-{year}"
-        survey = f"ACS {years} {period}-year PUMS"
-        if synthetic:
-            survey = f"synthetic sample in the {survey} schema"
-        return cls(survey, profile, synthetic)
+        return cls(_survey(years, period, synthetic), profile, synthetic, moe=moe)
+
+    @classmethod
+    def for_years(
+        cls, years: Iterable[int], period: int, profile: str, synthetic: bool, moe: bool = True
+    ) -> Provenance:
+        """Provenance of a chart that spans several survey years (a trend)."""
+        ys = sorted({int(y) for y in years})
+        if period == 1:  # runs of consecutive years as ranges: "2012-2019, 2021-2024"
+            runs: list[list[int]] = []
+            for y in ys:
+                if runs and y == runs[-1][-1] + 1:
+                    runs[-1].append(y)
+                else:
+                    runs.append([y])
+            text = ", ".join(str(r[0]) if len(r) == 1 else f"{r[0]}-{r[-1]}" for r in runs)
+        else:
+            text = ", ".join(f"{y - period + 1}-{y}" for y in ys)
+        return cls(_survey(text, period, synthetic), profile, synthetic, moe=moe)
 
     def source_line(self) -> str:
+        moe = (
+            "90% margins of error shown."
+            if self.moe
+            else "No margins of error: the input has no replicate weights."
+        )
         return (
             f"Source: {self.survey}; definition profile '{self.profile}'; "
-            f"analysis with brainwaste {self.version}. 90% margins of error shown."
+            f"analysis with brainwaste {self.version}. {moe}"
         )
 
 
@@ -56,6 +91,39 @@ def _atomic_write(path: Path, writer) -> None:
             tmp.unlink()
 
 
+def _metadata(fmt: str, title: str, description: str) -> dict:
+    """File metadata: title and alt text in, every timestamp and tool version out."""
+    if fmt == "png":
+        return {"Software": None, "Title": title, "Description": description}
+    if fmt == "svg":
+        return {"Date": None, "Creator": None, "Title": title, "Description": description}
+    return {
+        "CreationDate": None, "ModDate": None, "Creator": None, "Producer": None,
+        "Title": title, "Subject": description,
+    }  # fmt: skip
+
+
+def stamp(fig: plt.Figure, provenance: Provenance) -> None:
+    """Draw the source line and, for synthetic data, the visible mark."""
+    fig.text(
+        0.01, 0.008, provenance.source_line(), fontsize=6.5, color="#444444", ha="left",
+        va="bottom",
+    )  # fmt: skip
+    if provenance.synthetic:
+        # A faint diagonal mark behind the data (the axes are see-through so it shows) and a
+        # solid label in the top-right corner that no crop of the chart can lose.
+        fig.text(
+            0.5, 0.5, SYNTHETIC_MARK, fontsize=26, color="#D55E00", alpha=0.13, ha="center",
+            va="center", rotation=20, fontweight="bold", zorder=-10,
+        )  # fmt: skip
+        for ax in fig.axes:
+            ax.patch.set_alpha(0)
+        fig.text(
+            0.99, 0.992, SYNTHETIC_MARK, fontsize=8, color="#D55E00", ha="right", va="top",
+            fontweight="bold",
+        )  # fmt: skip
+
+
 def save_figure(
     fig: plt.Figure,
     name: str,
@@ -63,42 +131,28 @@ def save_figure(
     alt_text: str,
     provenance: Provenance,
     reports_dir: str | os.PathLike,
+    title: str | None = None,
 ) -> list[Path]:
     """Stamp the source line (and synthetic mark), then write the five files of a figure."""
     out = Path(reports_dir) / "figures"
     out.mkdir(parents=True, exist_ok=True)
-    fig.text(
-        0.01, 0.01, provenance.source_line(), fontsize=6.5, color="#444444", ha="left", va="bottom"
-    )
+    stamp(fig, provenance)
+    alt_text = " ".join(alt_text.split())
     if provenance.synthetic:
-        fig.text(
-            0.5, 0.5, SYNTHETIC_MARK, fontsize=22, color="#D55E00", alpha=0.25, ha="center",
-            va="center", rotation=20, fontweight="bold", zorder=100,
-        )  # fmt: skip
-        fig.text(
-            0.99,
-            0.99,
-            SYNTHETIC_MARK,
-            fontsize=8,
-            color="#D55E00",
-            ha="right",
-            va="top",
-            fontweight="bold",
+        alt_text = (
+            f"{SYNTHETIC_MARK}. {alt_text} These numbers are from a synthetic sample, "
+            "not Census data."
         )
-        alt_text = f"{SYNTHETIC_MARK}. {alt_text} These numbers are from a synthetic sample, not Census data."
+    title = title or name.replace("_", " ")
     paths = []
-    meta = {
-        "png": {"Software": None},
-        "svg": {"Date": None, "Creator": None},
-        "pdf": {"CreationDate": None, "ModDate": None, "Creator": None, "Producer": None},
-    }
     for fmt in FORMATS:
         p = out / f"{name}.{fmt}"
-        _atomic_write(p, lambda t, fmt=fmt: fig.savefig(t, format=fmt, metadata=meta[fmt]))
+        meta = _metadata(fmt, title, alt_text)
+        _atomic_write(p, lambda t, fmt=fmt, meta=meta: fig.savefig(t, format=fmt, metadata=meta))
         paths.append(p)
     plt.close(fig)
     alt = out / f"{name}.alt.txt"
-    _atomic_write(alt, lambda t: t.write_text(alt_text.strip() + "\n", encoding="utf-8"))
+    _atomic_write(alt, lambda t: t.write_text(alt_text + "\n", encoding="utf-8"))
     csv = out / f"{name}.csv"
     data = data.copy()
     data["source"] = provenance.survey
@@ -106,6 +160,7 @@ def save_figure(
     data["brainwaste_version"] = provenance.version
     data["synthetic"] = provenance.synthetic
     _atomic_write(
-        csv, lambda t: data.to_csv(t, index=False, float_format="%.6g", lineterminator="\n")
+        csv,
+        lambda t: data.to_csv(t, index=False, float_format=CSV_FLOAT_FORMAT, lineterminator="\n"),
     )
     return [*paths, alt, csv]

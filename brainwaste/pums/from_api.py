@@ -15,8 +15,8 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 
-from ..acquire.api import api_variables, fetch_api, normalize_api_frame
 from .. import config
+from ..acquire.api import api_variables, fetch_api, normalize_api_frame
 from ..errors import ApiError, ApiKeyError
 from ..geography import state
 from ..method.classify import universe_prefilter
