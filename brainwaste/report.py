@@ -14,6 +14,7 @@ from pathlib import Path
 import pandas as pd
 
 from . import __version__, config
+from .atomic import write_atomic
 from .errors import InputError
 from .estimate.tables import estimate_outcomes
 from .geography import NATION, fifty_states_and_dc, parse_states, state
@@ -264,25 +265,14 @@ def metadata(ds: Dataset) -> dict:
     }
 
 
-def _write_atomic(path: Path, write) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.tmp{os.getpid()}")
-    try:
-        write(tmp)
-        os.replace(tmp, path)
-    finally:
-        if tmp.exists():
-            tmp.unlink()
-
-
 def write_table(table: pd.DataFrame, path_stem: Path) -> list[Path]:
     """Write a table as .csv and .parquet (atomically)."""
     csv = path_stem.with_suffix(".csv")
     pq = path_stem.with_suffix(".parquet")
-    _write_atomic(
+    write_atomic(
         csv, lambda t: table.to_csv(t, index=False, float_format="%.10g", lineterminator="\n")
     )
-    _write_atomic(pq, lambda t: table.to_parquet(t, index=False))
+    write_atomic(pq, lambda t: table.to_parquet(t, index=False))
     return [csv, pq]
 
 
@@ -318,7 +308,7 @@ def write_estimates(
             tables[name] = _stamp(tables[name], ds)
         paths += write_table(tables[name], out / f"{name}_{_stem(ds)}")
     meta = out / f"estimates_{_stem(ds)}.meta.json"
-    _write_atomic(meta, lambda t: t.write_text(json.dumps(metadata(ds), indent=2) + "\n"))
+    write_atomic(meta, lambda t: t.write_text(json.dumps(metadata(ds), indent=2) + "\n"))
     for p in [*paths, meta]:
         log(f"wrote {p}")
     return tables

@@ -17,6 +17,7 @@ import matplotlib.pyplot as plt
 import pandas as pd
 
 from .. import __version__
+from ..atomic import write_atomic
 
 SYNTHETIC_MARK = "SYNTHETIC DATA: illustration only"
 
@@ -81,16 +82,6 @@ class Provenance:
         )
 
 
-def _atomic_write(path: Path, writer) -> None:
-    tmp = path.with_name(f".{path.name}.tmp{os.getpid()}")
-    try:
-        writer(tmp)
-        os.replace(tmp, path)
-    finally:
-        if tmp.exists():
-            tmp.unlink()
-
-
 def _metadata(fmt: str, title: str, description: str) -> dict:
     """File metadata: title and alt text in, every timestamp and tool version out."""
     if fmt == "png":
@@ -148,18 +139,18 @@ def save_figure(
     for fmt in FORMATS:
         p = out / f"{name}.{fmt}"
         meta = _metadata(fmt, title, alt_text)
-        _atomic_write(p, lambda t, fmt=fmt, meta=meta: fig.savefig(t, format=fmt, metadata=meta))
+        write_atomic(p, lambda t, fmt=fmt, meta=meta: fig.savefig(t, format=fmt, metadata=meta))
         paths.append(p)
     plt.close(fig)
     alt = out / f"{name}.alt.txt"
-    _atomic_write(alt, lambda t: t.write_text(alt_text + "\n", encoding="utf-8"))
+    write_atomic(alt, lambda t: t.write_text(alt_text + "\n", encoding="utf-8"))
     csv = out / f"{name}.csv"
     data = data.copy()
     data["source"] = provenance.survey
     data["profile"] = provenance.profile
     data["brainwaste_version"] = provenance.version
     data["synthetic"] = provenance.synthetic
-    _atomic_write(
+    write_atomic(
         csv,
         lambda t: data.to_csv(t, index=False, float_format=CSV_FLOAT_FORMAT, lineterminator="\n"),
     )

@@ -24,6 +24,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.writer.excel import ExcelWriter
 
 from .. import __version__
+from ..atomic import write_bytes_atomic
 from .export import CSV_FLOAT_FORMAT, SYNTHETIC_MARK
 
 WORKBOOK_NAME = "brainwaste_tables.xlsx"
@@ -305,16 +306,6 @@ def _splice_rows(xml: str, table: pd.DataFrame) -> str:
     return xml[:start] + _rows_xml(table, styles) + xml[end:]
 
 
-def _atomic(path: Path, data: bytes) -> None:
-    tmp = path.with_name(f".{path.name}.tmp{os.getpid()}")
-    try:
-        tmp.write_bytes(data)
-        os.replace(tmp, path)
-    finally:
-        if tmp.exists():
-            tmp.unlink()
-
-
 def write_tables(
     tables: dict[str, pd.DataFrame], meta: dict, reports_dir: str | os.PathLike
 ) -> list[Path]:
@@ -323,11 +314,11 @@ def write_tables(
     out.mkdir(parents=True, exist_ok=True)
     present = {name: tables[name] for name in SHEETS if name in tables}
     xlsx = out / WORKBOOK_NAME
-    _atomic(xlsx, _workbook_bytes(build_workbook(present, meta), present))
+    write_bytes_atomic(xlsx, _workbook_bytes(build_workbook(present, meta), present))
     written = [xlsx]
     for name, table in present.items():
         csv = out / f"{name}.csv"
         text = table.to_csv(index=False, float_format=CSV_FLOAT_FORMAT, lineterminator="\n")
-        _atomic(csv, text.encode("utf-8"))
+        write_bytes_atomic(csv, text.encode("utf-8"))
         written.append(csv)
     return written

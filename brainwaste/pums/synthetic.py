@@ -79,6 +79,7 @@ import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
 from .. import __version__
+from ..atomic import write_bytes_atomic
 from ..errors import InputError
 from ..geography import fifty_states_and_dc, parse_states, state, state_table
 
@@ -934,18 +935,6 @@ def _zip_bytes(members: dict[str, bytes]) -> bytes:
     return buf.getvalue()
 
 
-def _atomic_write(path: Path, data: bytes) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.tmp{os.getpid()}")
-    try:
-        with open(tmp, "wb") as f:
-            f.write(data)
-        os.replace(tmp, path)
-    finally:
-        if tmp.exists():
-            tmp.unlink()
-
-
 def write_sample(
     out_dir: str | os.PathLike,
     states: list[str] | str | None = None,
@@ -972,7 +961,7 @@ def write_sample(
             README_MEMBER: _readme(usps, st.fips, year, seed, size, len(tbl)).encode("utf-8"),
         }
         path = base / f"csv_p{usps.lower()}.zip"
-        _atomic_write(path, _zip_bytes(members))
+        write_bytes_atomic(path, _zip_bytes(members))
         paths.append(path)
     return paths
 
