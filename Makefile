@@ -20,6 +20,8 @@ report: $(STAMP)
 	$(BIN)/brainwaste report --sample
 
 ## test: every test, including the notebooks (nbval)
+# --nbval-lax: the notebooks are stored without outputs, so each is executed and must not raise,
+# but outputs are not compared (see the README, "Notebooks"). --nbval-current-env: this venv.
 test: $(STAMP)
 	$(BIN)/python -m pytest tests notebooks --nbval-lax --nbval-current-env -p no:cacheprovider -q
 

@@ -8,6 +8,7 @@ import hashlib
 import json
 import os
 import sys
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -29,6 +30,8 @@ SAMPLE_YEAR = 2024
 SAMPLE_PERIOD = 1
 SAMPLE_SEED = 20240101
 SAMPLE_STATES = ("MA", "NY", "NJ", "CA", "TX", "FL")
+#: The definition profile used unless another is asked for.
+DEFAULT_PROFILE = "mpi"
 
 
 def log(msg: str) -> None:
@@ -243,6 +246,47 @@ def estimates_for(ds: Dataset, breakdown: str | None = None) -> pd.DataFrame:
     return table
 
 
+def occupations_for(ds: Dataset, degree_field: str | None = None) -> pd.DataFrame:
+    """Occupations of the employed universe by state x population (see
+    :func:`~brainwaste.estimate.occupations.occupations_of_degree_holders`), optionally of the
+    holders of one degree field (``nursing``, ``medicine_premed``, ``pharmacy``, ``other_health``)."""
+    from .estimate.occupations import occupations_of_degree_holders
+
+    table = occupations_of_degree_holders(
+        ds.classified, national=ds.national, degree_field=degree_field
+    )
+    return _stamp(table, ds)
+
+
+def estimates_by_profile(
+    load: Callable[[str], Dataset], profiles: Iterable[str] | None = None
+) -> pd.DataFrame:
+    """The estimates table of the same data under each definition profile, stacked.
+
+    `load(name)` returns the dataset read with that profile (the records are read again for each
+    profile because the universe itself changes: ages, degrees). Default: every packaged profile,
+    the default one (``mpi``) first.
+    """
+    from .method.profile import packaged_profiles
+
+    if profiles is None:
+        profiles = sorted(packaged_profiles(), key=lambda name: name != DEFAULT_PROFILE)
+    frames = [estimates_for(load(name)) for name in profiles]
+    return pd.concat(frames, ignore_index=True)
+
+
+def inputs_checksum(inputs: list[dict]) -> str | None:
+    """One SHA-256 for all input files: of the sorted lines "sha256 bytes file-name" of each.
+
+    File names, not paths, so the same files give the same checksum in any directory. None when
+    the records did not come from files (the Census API).
+    """
+    if not inputs:
+        return None
+    lines = sorted(f"{i['sha256']} {i['bytes']} {Path(i['path']).name}\n" for i in inputs)
+    return hashlib.sha256("".join(lines).encode()).hexdigest()
+
+
 def _stem(ds: Dataset) -> str:
     return f"{ds.years_label}_{ds.period}yr"
 
@@ -259,6 +303,7 @@ def metadata(ds: Dataset) -> dict:
         "data_source": ds.source,
         "profile": ds.profile.settings(),
         "inputs": ds.inputs,
+        "inputs_sha256": inputs_checksum(ds.inputs),
         "records_read": ds.persons.n_records_read,
         "replicate_weights": ds.persons.has_replicate_weights,
         "notes": ds.notes,
@@ -276,18 +321,18 @@ def write_table(table: pd.DataFrame, path_stem: Path) -> list[Path]:
     return [csv, pq]
 
 
-def write_estimates(
-    ds: Dataset, data_dir=None, breakdowns: list[str] | None = None, extras: bool = True
+def build_tables(
+    ds: Dataset, breakdowns: list[str] | None = None, extras: bool = True
 ) -> dict[str, pd.DataFrame]:
-    """Write DATA_DIR/processed/estimates_{YEAR}_{PERIOD}yr.{csv,parquet} and its .meta.json.
+    """The processed tables of a dataset, in memory (what :func:`write_estimates` writes).
 
-    With `breakdowns`, also ``breakdowns_*``; with `extras`, the occupation, health-workforce and
-    forgone-earnings tables (``occupations_*``, ``health_workforce_*``, ``forgone_earnings_*``).
+    ``estimates`` always; with `breakdowns`, ``breakdowns``; with `extras`, ``occupations``,
+    ``health_workforce`` (not for API extracts, which hold the universe only) and
+    ``forgone_earnings`` (when the records have earnings).
     """
     from .estimate.earnings import forgone_earnings
     from .estimate.occupations import health_workforce, occupations_of_degree_holders
 
-    out = config.processed_dir(data_dir)
     tables = {"estimates": estimates_for(ds)}
     if breakdowns:
         tables["breakdowns"] = pd.concat(
@@ -302,11 +347,22 @@ def write_estimates(
             ds.classified, ds.profile, year=ds.year, period=ds.period,
             national=ds.national, states=ds.report_states,
         )  # fmt: skip
+    return {name: t if name == "estimates" else _stamp(t, ds) for name, t in tables.items()}
+
+
+def write_estimates(
+    ds: Dataset, data_dir=None, breakdowns: list[str] | None = None, extras: bool = True
+) -> dict[str, pd.DataFrame]:
+    """Write DATA_DIR/processed/estimates_{YEAR}_{PERIOD}yr.{csv,parquet} and its .meta.json.
+
+    With `breakdowns`, also ``breakdowns_*``; with `extras`, the occupation, health-workforce and
+    forgone-earnings tables (``occupations_*``, ``health_workforce_*``, ``forgone_earnings_*``).
+    """
+    out = config.processed_dir(data_dir)
+    tables = build_tables(ds, breakdowns, extras)
     paths = []
-    for name in list(tables):
-        if name != "estimates":
-            tables[name] = _stamp(tables[name], ds)
-        paths += write_table(tables[name], out / f"{name}_{_stem(ds)}")
+    for name, table in tables.items():
+        paths += write_table(table, out / f"{name}_{_stem(ds)}")
     meta = out / f"estimates_{_stem(ds)}.meta.json"
     write_atomic(meta, lambda t: t.write_text(json.dumps(metadata(ds), indent=2) + "\n"))
     for p in [*paths, meta]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from ..errors import InputError
 from ..geography import NATION
 from ..method import codetables
 from ..method.categories import ESR_EMPLOYED
@@ -11,6 +12,11 @@ from .domains import domain_estimates
 from .tables import state_codes
 
 GROUPS = ("us_born", "immigrant_us_educated", "immigrant_foreign_educated", "immigrant")
+
+
+def degree_fields() -> list[str]:
+    """The ``degree_field`` categories: field groups of the health-degree code table."""
+    return sorted(set(codetables.health_degrees("broad")["field_group"]))
 
 
 def _with_state(frame: pd.DataFrame, national: bool) -> pd.DataFrame:
@@ -34,13 +40,22 @@ def _titles(table: pd.DataFrame) -> pd.DataFrame:
 
 
 def occupations_of_degree_holders(
-    classified: pd.DataFrame, *, national: bool = False
+    classified: pd.DataFrame, *, national: bool = False, degree_field: str | None = None
 ) -> pd.DataFrame:
     """Employed universe members by state x population x occupation (2018 codes), with skill tier.
 
     ``immigrant`` rows are the sum of the immigrant groups. Shares are of the group's employed.
+    With `degree_field` (a category of the ``degree_field`` breakdown: ``nursing``,
+    ``medicine_premed``, ``pharmacy``, ``other_health``), only holders of that field are counted,
+    shares are of the field's employed, and a ``degree_field`` column names it.
     """
     u = classified[classified["in_universe"] & classified["ESR"].isin(ESR_EMPLOYED).fillna(False)]
+    if degree_field is not None:
+        if degree_field not in degree_fields():
+            raise InputError(
+                f"unknown degree field {degree_field!r}: use one of {', '.join(degree_fields())}"
+            )
+        u = u[(u["degree_field"] == degree_field).fillna(False)]
     u = _with_state(u, national)
     both = pd.concat(
         [u, u[u["population"] != "us_born"].assign(population="immigrant")], ignore_index=True
@@ -52,6 +67,8 @@ def occupations_of_degree_holders(
         "sum"
     )
     t = _titles(t)
+    if degree_field is not None:
+        t.insert(t.columns.get_loc("occp2018"), "degree_field", degree_field)
     return t.sort_values(
         ["state", "population", "count"], ascending=[True, True, False], ignore_index=True
     )

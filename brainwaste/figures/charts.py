@@ -609,7 +609,12 @@ def occupations_of_group(
     top: int = 12,
 ) -> list[Path]:
     """The most common occupations of a group's employed (default: immigrants educated abroad),
-    as counts with MOE, coloured by the occupation's skill tier."""
+    as counts with MOE, coloured by the occupation's skill tier.
+
+    A table restricted to one degree field (its ``degree_field`` column, from
+    ``occupations_of_degree_holders(..., degree_field=...)``) gives a chart named and titled for
+    the holders of that field.
+    """
     style.apply()
     o = occupations[occupations["state"] == place]
     if population is None:
@@ -617,14 +622,20 @@ def occupations_of_group(
         population = "immigrant_foreign_educated" if has_split else "immigrant"
     o = o[o["population"] == population]
     total = o["count"].sum()
-    cols = [c for c in OCCUPATION_COLUMNS if c in o.columns]
+    cols = [c for c in ["degree_field", *OCCUPATION_COLUMNS] if c in o.columns]
     data = o.sort_values(["count", "occp2018"], ascending=[False, True]).head(top)[cols]
     data = data.reset_index(drop=True)
+    fields = occupations["degree_field"].dropna().unique() if "degree_field" in occupations else []
+    field = str(fields[0]) if len(fields) == 1 else None
     who = style.POPULATION_LABELS[population]
-    name = f"occupations_{population}_{place.lower()}"
+    holders = "health-degree holders"
+    if field:
+        who = f"{who} with a degree in {style.category_label(field).lower()}"
+        holders = f"holders of a degree in {style.category_label(field).lower()}"
+    name = f"occupations_{population}{'_' + field if field else ''}_{place.lower()}"
     title = f"Where {who.lower()} work: {_place_short(place)}"
     subtitle = (
-        f"Employed college-educated health-degree holders, {min(top, len(data))} most common "
+        f"Employed college-educated {holders}, {min(top, len(data))} most common "
         "occupations, with 90% margins of error"
     )
 
@@ -638,7 +649,8 @@ def occupations_of_group(
             f"No occupation of {who.lower()} in {_place(place)} has a reliable count.",
         )
         alt = _no_data_alt(
-            f"most common occupations of {who.lower()} with a health degree in {_place(place)}.",
+            f"most common occupations of {who.lower()}"
+            f"{'' if field else ' with a health degree'} in {_place(place)}.",
             [describe(r) for r in data.itertuples()],
         )
         return save_figure(fig, name, data, alt, provenance, reports_dir, title)
@@ -687,7 +699,8 @@ def occupations_of_group(
     low = data.loc[data["skill_tier"] == "low", "count"].sum() / total if total else np.nan
     alt = (
         f"Horizontal bar chart of the {len(data)} most common occupations of employed "
-        f"{who.lower()} with a health degree in {_place(place)}, weighted counts with 90% margins "
+        f"{who.lower()}{'' if field else ' with a health degree'} in {_place(place)}, weighted "
+        "counts with 90% margins "
         f"of error, coloured by skill tier. Together they hold {style.pct(covered)} of the group's "
         f"{total:,.0f} employed; the low-skilled ones among them {style.pct(low)}. {listed}. "
         + _flagged(data, describe)
