@@ -13,6 +13,7 @@ applied. The 90% margin of error is 1.645 x SE.
 from __future__ import annotations
 
 import numpy as np
+import pandas as pd
 
 #: z-value of the ACS's published 90 percent margins of error.
 Z90 = 1.645
@@ -22,30 +23,77 @@ SDR_COEFFICIENT = 4.0
 
 
 def weight_matrix(frame, replicate_columns: list[str] | tuple[str, ...] = ()) -> np.ndarray:
-    """records x (1 + R) float64 matrix: PWGTP then the replicate weights that are present."""
+    """records x (1 + R) float64 matrix: PWGTP then the replicate weights that are present.
+
+    Built column by column in Fortran order, so that each weight's values are contiguous for
+    :func:`cell_totals` (missing weights count as 0).
+    """
     cols = ["PWGTP", *replicate_columns]
-    return frame[cols].to_numpy(dtype=np.float64, na_value=0.0)
+    out = np.empty((len(frame), len(cols)), dtype=np.float64, order="F")
+    for j, c in enumerate(cols):
+        out[:, j] = frame[c].to_numpy(dtype=np.float64, na_value=0.0)
+    return out
 
 
-def cell_totals(codes: np.ndarray, n_cells: int, values: np.ndarray) -> np.ndarray:
+#: Largest number of key combinations numbered through a dense table (else by hashing).
+_DENSE_CELLS = 1 << 24
+
+
+def cell_codes(keys: pd.DataFrame) -> tuple[np.ndarray, pd.DataFrame]:
+    """Cell codes 0..n-1 for the distinct rows of `keys` (a missing value is a value of its own),
+    and the cells themselves: row i of the returned frame holds the key values of code i.
+
+    Each key column is factorized once and the codes are combined arithmetically, which is
+    several times faster than hashing row tuples (``pd.MultiIndex.from_frame(keys).factorize()``).
+    """
+    if keys.shape[1] == 0:
+        raise ValueError("cell_codes needs at least one key column")
+    combined = np.zeros(len(keys), dtype=np.int64)
+    size = 1
+    for c in keys.columns:
+        codes, uniques = pd.factorize(keys[c], use_na_sentinel=False)
+        if size * len(uniques) > _DENSE_CELLS:
+            combined, uniq = pd.factorize(combined)  # keep the combined code small
+            size = len(uniq)
+        combined = combined * len(uniques) + codes
+        size *= max(len(uniques), 1)
+    if size <= _DENSE_CELLS:
+        present = np.bincount(combined, minlength=size) > 0
+        lookup = np.cumsum(present) - 1
+        codes = lookup[combined]
+        first_rows = np.full(int(present.sum()), len(keys), dtype=np.int64)
+        np.minimum.at(first_rows, codes, np.arange(len(keys)))
+    else:
+        codes, _ = pd.factorize(combined)
+        _, first_rows = np.unique(codes, return_index=True)
+    return codes.astype(np.int64), keys.iloc[first_rows].reset_index(drop=True)
+
+
+def cell_totals(codes: np.ndarray, n_cells: int, values: np.ndarray | pd.DataFrame) -> np.ndarray:
     """Sum the rows of `values` (records x k) within each cell code 0..n_cells-1.
 
-    Vectorised over all k columns at once (sort, then `np.add.reduceat`), so the cost is one pass
-    over the records whatever the number of replicate weights.
+    One pass over the records per column (`np.bincount`): no sort, and a Fortran-ordered array
+    (as :func:`weight_matrix` makes) is read without copying. `values` may also be a DataFrame
+    of weight columns (missing values count as 0), summed column by column without building
+    the records x k float64 matrix.
     """
     codes = np.asarray(codes, dtype=np.int64)
-    values = np.asarray(values, dtype=np.float64)
-    if values.ndim == 1:
-        values = values[:, None]
-    out = np.zeros((n_cells, values.shape[1]), dtype=np.float64)
+    if isinstance(values, pd.DataFrame):
+        columns = [values[c] for c in values.columns]
+    else:
+        values = np.asarray(values, dtype=np.float64)
+        if values.ndim == 1:
+            values = values[:, None]
+        columns = [values[:, j] for j in range(values.shape[1])]
+    out = np.zeros((n_cells, len(columns)), dtype=np.float64)
     if len(codes) == 0:
         return out
     if codes.min() < 0 or codes.max() >= n_cells:
         raise ValueError("cell code out of range")
-    order = np.argsort(codes, kind="stable")
-    sorted_codes = codes[order]
-    starts = np.flatnonzero(np.r_[True, sorted_codes[1:] != sorted_codes[:-1]])
-    out[sorted_codes[starts]] = np.add.reduceat(values[order], starts, axis=0)
+    for j, col in enumerate(columns):
+        if isinstance(col, pd.Series):
+            col = col.to_numpy(dtype=np.float64, na_value=0.0)
+        out[:, j] = np.bincount(codes, weights=col, minlength=n_cells)
     return out
 
 

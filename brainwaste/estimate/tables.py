@@ -107,8 +107,9 @@ def estimate_outcomes(
         raise InputError(f"unknown breakdown {breakdown!r}: use one of {', '.join(BREAKDOWNS)}")
     u = classified.loc[classified["in_universe"]]
     reps = replicate_columns(u)
-    W = replicate.weight_matrix(u, reps) / weight_divisor
-    W = np.column_stack([W, np.ones(len(u))])  # last column counts records
+    W = replicate.weight_matrix(u, reps)
+    if weight_divisor != 1:
+        W /= weight_divisor
     keys = pd.DataFrame(
         {
             "state": state_codes(u["STATE"]).to_numpy(),
@@ -121,9 +122,13 @@ def estimate_outcomes(
             ),
         }
     )
-    codes, fine = pd.MultiIndex.from_frame(keys).factorize()
-    fine_tot = replicate.cell_totals(codes, len(fine), W)
-    fine_keys = fine.to_frame(index=False, name=list(keys.columns))
+    codes, fine_keys = replicate.cell_codes(keys)
+    n_fine = len(fine_keys)
+    # weights summed per finest cell, plus a last column counting records
+    fine_tot = np.column_stack(
+        [replicate.cell_totals(codes, n_fine, W), np.bincount(codes, minlength=n_fine)]
+    )
+    del W
 
     report_states = list(states) if states else sorted(fine_keys["state"].unique())
     report_states = [s for s in report_states if s != NATION]
@@ -148,7 +153,7 @@ def estimate_outcomes(
             mask = (
                 fine_keys["population"].isin(pmembers) & fine_keys["status"].isin(omembers)
             ).to_numpy()
-            x = np.zeros((len(groups), W.shape[1]))
+            x = np.zeros((len(groups), fine_tot.shape[1]))
             for idx in (base_idx, nat_idx) if national else (base_idx,):
                 sel = mask & (idx >= 0)
                 x += replicate.cell_totals(idx[sel], len(groups), fine_tot[sel])
@@ -157,7 +162,7 @@ def estimate_outcomes(
             blocks[(pop, outcome)] = x
 
     rows = []
-    n_w = W.shape[1] - 1
+    n_w = fine_tot.shape[1] - 1
     for (pop, outcome), x in blocks.items():
         est = x[:, :n_w]
         n = x[:, n_w]

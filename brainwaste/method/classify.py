@@ -91,7 +91,7 @@ def classify(frame: pd.DataFrame, profile: Profile, file_year: int | None = None
     ]
     if missing:
         raise SchemaError(f"cannot classify: missing column(s) {', '.join(missing)}")
-    df = frame.copy()
+    df = frame.copy(deep=False)  # copy-on-write: new columns never touch the caller's frame
     if file_year is None:
         file_year = int(df["year"].max()) if len(df) else 2024
 

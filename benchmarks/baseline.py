@@ -1,0 +1,56 @@
+"""The replicate-weight engine against a straightforward pandas computation of the same numbers.
+
+Both compute, for every fine cell (state x population group x status), the weighted total under
+PWGTP and each of the 80 replicate weights, and the successive-difference standard error
+SE = sqrt(4/80 * sum_r (X_r - X)^2). The engine does it as one matrix operation
+(:mod:`brainwaste.estimate.replicate`); the baseline is what one would write in pandas without it:
+a groupby-sum per weight column and a loop over the replicates.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from brainwaste.estimate import replicate
+from brainwaste.pums.schema import REPLICATE_WEIGHTS
+
+#: The fine cells of the estimates table (without a breakdown).
+CELL_KEYS = ["STATE", "population", "status"]
+WEIGHTS = ["PWGTP", *REPLICATE_WEIGHTS]
+
+
+def universe(classified: pd.DataFrame) -> pd.DataFrame:
+    """The records the estimates are made of (in the universe, with a status)."""
+    return classified.loc[classified["in_universe"], [*CELL_KEYS, *WEIGHTS]]
+
+
+def engine(frame: pd.DataFrame) -> pd.DataFrame:
+    """Cell totals under all 81 weights and the count SE, by the package's engine."""
+    codes, cells = replicate.cell_codes(frame[CELL_KEYS])
+    totals = replicate.cell_totals(codes, len(cells), frame[WEIGHTS])
+    out = pd.DataFrame(totals, index=pd.MultiIndex.from_frame(cells), columns=WEIGHTS)
+    out["se"] = replicate.standard_error(totals)
+    return out
+
+
+def pandas_baseline(frame: pd.DataFrame) -> pd.DataFrame:
+    """The same numbers with one pandas groupby-sum per weight column and a replicate loop."""
+    sums = {}
+    for w in WEIGHTS:
+        sums[w] = frame.groupby(CELL_KEYS, sort=False, dropna=False)[w].sum().astype("float64")
+    out = pd.DataFrame(sums)
+    squares = pd.Series(0.0, index=out.index)
+    for w in REPLICATE_WEIGHTS:
+        squares += (out[w] - out["PWGTP"]) ** 2
+    out["se"] = np.sqrt(replicate.SDR_COEFFICIENT / len(REPLICATE_WEIGHTS) * squares)
+    return out
+
+
+def same_numbers(a: pd.DataFrame, b: pd.DataFrame) -> bool:
+    """True when two results hold exactly the same cells and numbers (order aside)."""
+    if len(a) != len(b) or list(a.columns) != list(b.columns):
+        return False
+    a = a.sort_index()
+    b = b.reindex(a.index)
+    return bool(np.array_equal(a.to_numpy(), b.to_numpy()))
