@@ -357,6 +357,26 @@ def _highlight_rows(ax: plt.Axes, rows: list[str], focus: str | None) -> None:
             labels[i].set_fontweight("bold")
 
 
+def _finish_dot_plot(fig, ax, data: pd.DataFrame, xlabel: str, title: str, subtitle: str) -> None:
+    """Axis on top, legend (with the unreliable marker when needed), titles and margins of a
+    state-by-state dot plot."""
+    ax.set_xlabel(xlabel)
+    ax.xaxis.set_label_position("top")
+    ax.xaxis.tick_top()
+    ax.spines["top"].set_visible(True)
+    ax.spines["bottom"].set_visible(False)
+    handles, _ = ax.get_legend_handles_labels()
+    unreliable = not _reliable(data).all()
+    h = fig.get_figheight()
+    fig.legend(
+        handles=_legend_unreliable(handles, hollow=True) if unreliable else handles,
+        loc="upper left", ncol=4, bbox_to_anchor=(0.01, 1 - (_MARK_IN + 0.5) / h), fontsize=8,
+        handletextpad=0.3, columnspacing=1.0,
+    )  # fmt: skip
+    _layout(fig, title, subtitle, style.UNRELIABLE_NOTE_MARKERS if unreliable else "")
+    _margins(fig, top_extra=0.55, bottom_extra=-0.1, left=0.17, right=0.97)
+
+
 def underutilization_by_state(
     estimates: pd.DataFrame,
     focus: str | None,
@@ -397,21 +417,9 @@ def underutilization_by_state(
     _highlight_rows(ax, rows, focus)
     ax.xaxis.set_major_formatter(style.PERCENT)
     ax.set_xlim(-0.015, min(1.0, ax.get_xlim()[1]))
-    ax.set_xlabel("Underutilization rate (share of the labor force)")
-    ax.xaxis.set_label_position("top")
-    ax.xaxis.tick_top()
-    ax.spines["top"].set_visible(True)
-    ax.spines["bottom"].set_visible(False)
-    handles, _ = ax.get_legend_handles_labels()
-    unreliable = not _reliable(data).all()
-    h = fig.get_figheight()
-    fig.legend(
-        handles=_legend_unreliable(handles, hollow=True) if unreliable else handles,
-        loc="upper left", ncol=4, bbox_to_anchor=(0.01, 1 - (_MARK_IN + 0.5) / h), fontsize=8,
-        handletextpad=0.3, columnspacing=1.0,
-    )  # fmt: skip
-    _layout(fig, title, subtitle, style.UNRELIABLE_NOTE_MARKERS if unreliable else "")
-    _margins(fig, top_extra=0.55, bottom_extra=-0.1, left=0.17, right=0.97)
+    _finish_dot_plot(
+        fig, ax, data, "Underutilization rate (share of the labor force)", title, subtitle
+    )
 
     lead_rows = data[(data["population"] == lead) & (data["state"] != NATION) & _reliable(data)]
     lead_rows = lead_rows.sort_values("share", ascending=False)
@@ -991,21 +999,7 @@ def forgone_earnings_by_state(
     _highlight_rows(ax, rows, focus)
     ax.axvline(0, color="#777777", lw=0.6)
     ax.xaxis.set_major_formatter(plt.FuncFormatter(lambda v, _: f"${v:,.0f}M"))
-    ax.set_xlabel("Forgone annual earnings ($ millions)")
-    ax.xaxis.set_label_position("top")
-    ax.xaxis.tick_top()
-    ax.spines["top"].set_visible(True)
-    ax.spines["bottom"].set_visible(False)
-    handles, _ = ax.get_legend_handles_labels()
-    unreliable = not _reliable(data).all()
-    h = fig.get_figheight()
-    fig.legend(
-        handles=_legend_unreliable(handles, hollow=True) if unreliable else handles,
-        loc="upper left", ncol=4, bbox_to_anchor=(0.01, 1 - (_MARK_IN + 0.5) / h), fontsize=8,
-        handletextpad=0.3, columnspacing=1.0,
-    )  # fmt: skip
-    _layout(fig, title, subtitle, style.UNRELIABLE_NOTE_MARKERS if unreliable else "")
-    _margins(fig, top_extra=0.55, bottom_extra=-0.1, left=0.17, right=0.97)
+    _finish_dot_plot(fig, ax, data, "Forgone annual earnings ($ millions)", title, subtitle)
 
     nation = data[data["state"] == NATION].set_index("population")
     us = ""
