@@ -215,3 +215,13 @@ def test_parquet_cache_gives_the_same_records(tmp_path, csv_path):
     assert len(list(cache.glob("psam_p25.*.persons.parquet"))) == 1
     second = read_persons(csv_path, cache_dir=cache)
     pd.testing.assert_frame_equal(first.frame, second.frame)
+
+
+def test_employed_civilian_without_a_civilian_occupation_is_refused(tmp_path):
+    """An employed civilian coded 9920 ("last worked 5+ years ago") cannot be tiered: refuse
+    rather than drop the record from every count."""
+    text = tiny_csv().replace(",1,3255,", ",1,9920,", 1)
+    p = tmp_path / "psam_p25.csv"
+    p.write_text(text)
+    with pytest.raises(SchemaError, match="9920"):
+        classify(read_persons(p).frame, load_profile("mpi"))

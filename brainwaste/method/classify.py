@@ -138,8 +138,11 @@ def classify(frame: pd.DataFrame, profile: Profile, file_year: int | None = None
     unemployed = esr.isin(ESR_UNEMPLOYED).fillna(False).astype(bool)
     nilf = esr.isin(ESR_NOT_IN_LABOR_FORCE).fillna(False).astype(bool)
     tier = df["skill_tier"]
-    if (employed & tier.isna()).any():
-        bad = sorted(occp[employed & tier.isna()].dropna().unique())[:10]
+    # A civilian job always has a tier; "none" (military codes, 9920 "last worked 5+ years
+    # ago") or no tier for an employed civilian means the codes are not what the year implies.
+    untiered = employed & (tier.isna() | (tier == "none")).fillna(True)
+    if untiered.any():
+        bad = sorted(occp[untiered].dropna().unique())[:10]
         raise SchemaError(
             f"employed records without an occupation skill tier (OCCP {bad or 'blank'}): "
             "the file may use another occupation coding than its year suggests"
