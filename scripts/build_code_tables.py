@@ -26,7 +26,6 @@ Usage: python scripts/build_code_tables.py [--shared DIR] [--out DIR]
 from __future__ import annotations
 
 import argparse
-import csv
 import io
 import re
 import sys
@@ -37,6 +36,8 @@ from pathlib import Path
 
 import openpyxl
 import pandas as pd
+
+from brainwaste.pums.dictionary import is_blank_code, read_dictionary
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_SHARED = PROJECT_ROOT / ".." / "shared" / "data"
@@ -151,51 +152,21 @@ def health_group_2010(occp: str) -> str:
 
 # --- reading the data dictionaries ---------------------------------------------------------------
 
-_TXT_VARIABLE = re.compile(r"^(\w+)\s+(Character|Numeric)\s+\d+")
-_TXT_VALUE = re.compile(r"^\s+(\S+)\s+\.(.*)$")
-
 
 def dictionary_values(path: Path, variable: str) -> tuple[str, dict[str, str]]:
-    """Return (variable label, {value: label}) of one variable in a PUMS data dictionary.
-
-    Handles the CSV layout (``NAME``/``VAL`` rows, 2017-2021) and the TXT layout (2022 on).
-    """
-    text = path.read_text(encoding="latin-1")
-    values: dict[str, str] = {}
-    label = ""
-    if path.suffix.lower() == ".csv":
-        for row in csv.reader(io.StringIO(text)):
-            if len(row) >= 5 and row[0] == "NAME" and row[1] == variable:
-                label = row[4].strip()
-            elif len(row) >= 7 and row[0] == "VAL" and row[1] == variable:
-                values[row[4].strip()] = row[6].strip()
-    else:
-        inside = False
-        expect_label = False
-        for line in text.splitlines():
-            m = _TXT_VARIABLE.match(line)
-            if m:
-                inside = m.group(1) == variable
-                expect_label = inside
-                continue
-            if not inside:
-                continue
-            if expect_label and line.strip() and not line[0].isspace():
-                label = line.strip()
-                expect_label = False
-                continue
-            v = _TXT_VALUE.match(line)
-            if v:
-                values[v.group(1)] = v.group(2).strip()
-    if not values:
+    """Return (variable label, {value: label}) of one variable in a PUMS data dictionary, CSV
+    layout (2017-2021) or TXT layout (2022 on); a range is keyed "LO..HI"."""
+    var = read_dictionary(path, "all").get(variable)
+    if not var or not var["values"]:
         raise SystemExit(f"{path.name}: variable {variable} not found")
-    return label, values
+    values = {lo if hi is None else f"{lo}..{hi}": label for lo, hi, label in var["values"]}
+    return var["label"], values
 
 
 def dictionary_codes(path: Path, variable: str) -> dict[str, str]:
     """Values of a variable in a dictionary without the blank ("bbbb", not applicable) entry."""
     _, values = dictionary_values(path, variable)
-    return {k: v for k, v in values.items() if not set(k) <= {"b"}}
+    return {k: v for k, v in values.items() if not is_blank_code(k)}
 
 
 def txt_dictionary_header(path: Path) -> str:

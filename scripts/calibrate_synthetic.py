@@ -37,6 +37,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from brainwaste.pums.dictionary import read_dictionary
+from brainwaste.pums.synthetic import AGE_BAND_LABELS
+
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_OUT = ROOT / "brainwaste" / "pums" / "synthetic_params.json"
 
@@ -55,18 +58,6 @@ SRC18 = (
 
 HEALTH_FOD = [6100, 6102, 6103, 6104, 6105, 6106, 6107, 6108, 6109, 6110, 6199]
 AGE_BANDS = [0, 5, 16, 18, 25, 35, 45, 55, 65, 75, 200]
-AGE_BAND_LABELS = [
-    "0-4",
-    "5-15",
-    "16-17",
-    "18-24",
-    "25-34",
-    "35-44",
-    "45-54",
-    "55-64",
-    "65-74",
-    "75+",
-]
 ARRIVAL_BINS = list(range(0, 80, 5)) + [96]  # 0-4, 5-9, ..., 70-74, 75-95
 YEARS_IN_US_BINS = [0, 3, 5, 10, 15, 20, 30, 200]
 FOCUS = ["MA", "NY", "NJ", "CA", "TX", "FL"]
@@ -138,38 +129,9 @@ MPI_2020_FOREIGN_EDUCATED_SHARE = 165_000 / 263_000
 
 
 def parse_txt_dictionary(path: Path) -> dict[str, dict]:
-    """Person-record variables of a Census TXT data dictionary, in order.
-
-    Each value is ``{"type": "C"|"N", "len": int, "label": str, "values": [(lo, hi, label)]}``.
-    """
-    lines = path.read_text(encoding="utf-8", errors="replace").splitlines()
-    header = re.compile(r"^([A-Z][A-Z0-9_]*)\s+(Character|Numeric)\s+(\d+)\s*$")
-    value = re.compile(r"^\s+(\S+?)(?:\.\.(\S+))?\s+\.(.*)$")
-    out: dict[str, dict] = {}
-    person = False
-    cur = None
-    i = 0
-    while i < len(lines):
-        line = lines[i]
-        if line.startswith("PERSON RECORD"):
-            person = True
-        m = header.match(line)
-        if m:
-            cur = {
-                "type": m[2][0],
-                "len": int(m[3]),
-                "label": lines[i + 1].strip() if i + 1 < len(lines) else "",
-                "values": [],
-            }
-            if person:
-                out[m[1]] = cur
-            i += 2
-            continue
-        m = value.match(line)
-        if m and cur is not None:
-            cur["values"].append((m[1], m[2], m[3].strip()))
-        i += 1
-    return out
+    """Person-record variables of a Census TXT data dictionary, in order (see
+    :func:`brainwaste.pums.dictionary.read_dictionary` for the layout)."""
+    return read_dictionary(path, "person")
 
 
 def read_2024(shared: Path) -> pd.DataFrame:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-import re
 import zipfile
 from pathlib import Path
 
@@ -14,6 +13,7 @@ import pytest
 from brainwaste.errors import InputError
 from brainwaste.geography import fifty_states_and_dc
 from brainwaste.pums import synthetic as syn
+from brainwaste.pums.dictionary import is_blank_code, read_dictionary
 
 ROOT = Path(__file__).resolve().parents[1]
 DICT_2024 = (
@@ -28,38 +28,17 @@ MA_POPULATION = 7_136_171
 
 
 def parse_dictionary(path: Path) -> dict[str, dict]:
-    """Person-record variables of a Census TXT data dictionary.
-
-    A variable is a header line ``NAME  Character|Numeric  LEN``, a label line, then value lines
-    ``CODE .label`` or ``LO..HI .label`` (codes made only of 'b' mean blank / not applicable).
-    """
-    header = re.compile(r"^([A-Z][A-Z0-9_]*)\s+(Character|Numeric)\s+(\d+)\s*$")
-    value = re.compile(r"^\s+(\S+?)(?:\.\.(\S+))?\s+\.(.*)$")
-    lines = path.read_text(encoding="utf-8", errors="replace").splitlines()
-    out: dict[str, dict] = {}
-    person, cur, i = False, None, 0
-    while i < len(lines):
-        line = lines[i]
-        if line.startswith("PERSON RECORD"):
-            person = True
-        m = header.match(line)
-        if m:
-            cur = {"type": m[2], "len": int(m[3]), "values": []}
-            if person:
-                out[m[1]] = cur
-            i += 2
-            continue
-        m = value.match(line)
-        if m and cur is not None and set(m[1]) != {"b"}:
-            cur["values"].append((m[1], m[2], m[3].strip()))
-        i += 1
-    return out
+    """Person-record variables of a Census TXT data dictionary, without the blank ("bb") codes."""
+    variables = read_dictionary(path, "person")
+    for var in variables.values():
+        var["values"] = [v for v in var["values"] if not is_blank_code(v[0])]
+    return variables
 
 
 def invalid_values(values: pd.Series, var: dict) -> list[str]:
     """Distinct non-blank values of `values` that no code or range of `var` covers."""
     bad = []
-    numeric = var["type"] == "Numeric"
+    numeric = var["type"] == "N"
     for v in values.dropna().unique():
         ok = False
         for lo, hi, _ in var["values"]:
