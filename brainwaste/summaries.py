@@ -258,35 +258,28 @@ def rates_by_profile(
     by_profile: pd.DataFrame, place: str, outcome: str = "underutilized"
 ) -> pd.DataFrame:
     """An outcome's share in one place under each definition profile (rows), per group."""
+    return _by_profile(by_profile, place, outcome, "share", format_share)
+
+
+def holders_by_profile(by_profile: pd.DataFrame, place: str) -> pd.DataFrame:
+    """Health-degree holders (the universe) in one place under each profile, per group."""
+    return _by_profile(by_profile, place, "total", "count", format_count)
+
+
+def _by_profile(
+    by_profile: pd.DataFrame, place: str, outcome: str, value: str, fmt
+) -> pd.DataFrame:
+    """One outcome's `value` (share or count, with its MOE) per profile (rows) and group."""
     e = by_profile[
         (by_profile["state"] == place)
         & (by_profile["breakdown"] == "none")
         & (by_profile["outcome"] == outcome)
     ]
-    groups = groups_of(e)
-    out = {}
-    for g in groups:
-        d = e[e["population"] == g].set_index("profile")
-        out[style.POPULATION_LABELS[g]] = {
-            p: format_share(*d.loc[p, ["share", "share_moe90", "reliable"]]) for p in d.index
-        }
-    table = pd.DataFrame(out)
-    table.index.name = "profile"
-    return table
-
-
-def holders_by_profile(by_profile: pd.DataFrame, place: str) -> pd.DataFrame:
-    """Health-degree holders (the universe) in one place under each profile, per group."""
-    e = by_profile[
-        (by_profile["state"] == place)
-        & (by_profile["breakdown"] == "none")
-        & (by_profile["outcome"] == "total")
-    ]
     out = {}
     for g in groups_of(e):
         d = e[e["population"] == g].set_index("profile")
         out[style.POPULATION_LABELS[g]] = {
-            p: format_count(*d.loc[p, ["count", "count_moe90", "reliable"]]) for p in d.index
+            p: fmt(*d.loc[p, [value, f"{value}_moe90", "reliable"]]) for p in d.index
         }
     table = pd.DataFrame(out)
     table.index.name = "profile"
