@@ -11,8 +11,11 @@ $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
+# An editable install of a flat layout makes setuptools print an informational note ("be careful
+# with folders ... with the same name as your package"): that folder is the package itself, so
+# the one note is silenced by its message; every other warning still shows.
 $(STAMP): pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install --quiet -e ".[dev,notebooks]"
+	PYTHONWARNINGS="ignore:Editable installation" $(BIN)/python -m pip install --quiet -e ".[dev,notebooks]"
 	@touch $(STAMP)
 
 ## report: the whole job on the embedded synthetic sample (offline), outputs in data/ and reports/
