@@ -100,12 +100,18 @@ class _Accumulator:
         return out
 
 
-def pums_totals(paths: list[str | os.PathLike]) -> pd.DataFrame:
-    """Weighted totals and SEs of every checked characteristic, by state, over all records."""
+def pums_totals(
+    paths: list[str | os.PathLike], year: int | None = None, period: int | None = None
+) -> pd.DataFrame:
+    """Weighted totals and SEs of every checked characteristic, by state, over all records
+    (of files of survey `year` and `period`, when known)."""
     from .pums.readers import read_persons
 
     acc = _Accumulator()
-    read_persons(paths, prefilter=lambda t: pa.array(np.zeros(len(t), bool)), on_batch=acc)
+    read_persons(
+        paths, prefilter=lambda t: pa.array(np.zeros(len(t), bool)), on_batch=acc,
+        year=year, period=period,
+    )  # fmt: skip
     return acc.table()
 
 

@@ -369,7 +369,7 @@ def _cmd_check(args) -> None:
                             base_url=args.base_url, progress=not args.no_progress)  # fmt: skip
         year, period = args.year, args.period
     log(f"summing weights over every record of {len(paths)} file(s)")
-    pums = check.pums_totals(paths)
+    pums = check.pums_totals(paths, year, period)
     pums["state"] = pums["STATE"].map(lambda f: state(f).usps)
     if args.published:
         if year is None or period is None:

@@ -174,6 +174,8 @@ def load_dataset(
         inputs,
         prefilter=universe_prefilter(prof),
         cache_dir=None if sample or source == "input" else config.raw_dir(data_dir) / "cache",
+        year=year,
+        period=period,
     )
     if year is None:
         year = max(persons.years) if persons.years else SAMPLE_YEAR

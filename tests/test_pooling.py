@@ -10,15 +10,24 @@ from brainwaste.report import estimates_for, load_dataset
 
 
 @pytest.fixture(scope="module")
-def vt_zip(tmp_path_factory):
-    return synthetic.write_sample(tmp_path_factory.mktemp("s"), states=["VT"], size="tiny")[0]
+def vt_zips(tmp_path_factory):
+    """The tiny synthetic Vermont sample written as a 2022 and a 2023 file: the same people (the
+    same seed), each file's SERIALNOs carrying its own year."""
+    out = tmp_path_factory.mktemp("s")
+    return {
+        y: synthetic.write_sample(out, states=["VT"], size="tiny", year=y)[0] for y in (2022, 2023)
+    }
 
 
-def test_same_file_pooled_twice_gives_the_same_estimates(httpserver, vt_zip, tmp_path):
-    body = vt_zip.read_bytes()
+@pytest.fixture(scope="module")
+def vt_zip(vt_zips):
+    return vt_zips[2022]
+
+
+def test_same_file_pooled_twice_gives_the_same_estimates(httpserver, vt_zips, tmp_path):
     for year in (2022, 2023):
         httpserver.expect_request(f"/{year}/1-Year/csv_pvt.zip").respond_with_data(
-            body, content_type="application/zip"
+            vt_zips[year].read_bytes(), content_type="application/zip"
         )
     base = httpserver.url_for("/").rstrip("/")
     one = load_dataset(
@@ -47,7 +56,7 @@ def test_pooling_five_year_files_is_refused(tmp_path):
 
 def test_parquet_cache_keeps_years_apart(httpserver, vt_zip, tmp_path):
     """csv_pvt.zip of two years must not share one parquet copy."""
-    other = synthetic.write_sample(tmp_path / "other", states=["VT"], size="tiny", seed=7)[0]
+    other = synthetic.write_sample(tmp_path / "o", states=["VT"], size="tiny", seed=7, year=2023)[0]
     httpserver.expect_request("/2022/1-Year/csv_pvt.zip").respond_with_data(vt_zip.read_bytes())
     httpserver.expect_request("/2023/1-Year/csv_pvt.zip").respond_with_data(other.read_bytes())
     base = httpserver.url_for("/").rstrip("/")

@@ -27,7 +27,7 @@ import pyarrow.parquet as pq
 from ..acquire.periods import person_csv_members
 from ..errors import CorruptFileError, SchemaError
 from ..estimate.replicate import cell_totals
-from . import schema
+from . import schema, survey_year
 
 #: Bytes of CSV that pyarrow parses at a time. Small blocks stay in the CPU cache: on a
 #: 286-column person file, 2 MiB blocks parse about twice as fast as 16 MiB blocks.
@@ -123,11 +123,20 @@ def _as_int(arr: pa.Array, to: pa.DataType, name: str, where: str) -> pa.Array:
         raise SchemaError(f"{where}: column {name} is not numeric ({exc})") from None
 
 
-def canonical_batch(tbl: pa.Table, where: str, replicate_weights: bool = True) -> pa.Table:
+def canonical_batch(
+    tbl: pa.Table,
+    where: str,
+    replicate_weights: bool = True,
+    *,
+    year: int | None = None,
+    period: int | None = None,
+) -> pa.Table:
     """Put one batch of file columns into the canonical schema (idempotent).
 
     Columns may be strings (as in the file) or already of their canonical type (as the CSV
     reader parses numbers, and as the parquet cache stores them); chunked columns stay chunked.
+    `year` and `period` are the file's (when known): plain serial numbers get `year`, and a
+    record whose year is outside the file's period is refused (:mod:`.survey_year`).
     """
     names = tbl.column_names
     src = schema.source_names(names)
@@ -163,12 +172,11 @@ def canonical_batch(tbl: pa.Table, where: str, replicate_weights: bool = True) -
                 cols[c] = _as_int(tbl.column(c), pa.int32(), c, where)
     out = pa.table(cols)
     if "year" in names:
-        year = _as_int(tbl.column("year"), pa.int16(), "year", where)
+        years = _as_int(tbl.column("year"), pa.int16(), "year", where)
+        survey_year.check_period(out, years, year, period, where)
     else:
-        year = _as_int(
-            pc.utf8_slice_codeunits(out["SERIALNO"], 0, 4), pa.int16(), "SERIALNO", where
-        )
-    out = out.append_column("year", year)
+        years = survey_year.record_years(out, year, period, where)
+    out = out.append_column("year", years)
     if "adjusted_dollars" in names:
         return out.append_column("adjusted_dollars", tbl.column("adjusted_dollars"))
     adjusted = "ADJINC" in cols
@@ -274,7 +282,14 @@ def _csv_header(stream, where: str) -> list[str]:
     if not first:
         raise SchemaError(f"{where} is empty")
     header = first.decode("utf-8-sig").strip().split(",")
-    return [h.strip().strip('"') for h in header]
+    return _canonical_header([h.strip().strip('"') for h in header], where)
+
+
+def _canonical_header(header: list[str], where: str) -> list[str]:
+    try:
+        return schema.canonical_header(header)
+    except ValueError as exc:
+        raise SchemaError(f"{where}: {exc}; keep one of them") from None
 
 
 def _csv_batches(
@@ -313,11 +328,15 @@ def _parquet_batches(path: Path, where: str, replicate_weights: bool) -> Iterato
         pf = pq.ParquetFile(path, pre_buffer=False)
     except (pa.ArrowInvalid, OSError) as exc:
         raise CorruptFileError(f"{where}: not a readable parquet file ({exc})") from None
-    header = pf.schema_arrow.names
+    names = pf.schema_arrow.names
+    header = _canonical_header(names, where)
     check_header(header, where)
     include = _file_columns_needed(header, replicate_weights)
     include += [c for c in ("year", "adjusted_dollars") if c in header]
-    yield from _rebatch(pf.iter_batches(batch_size=BATCH_RECORDS, columns=include), BATCH_RECORDS)
+    in_file = dict(zip(header, names, strict=True))
+    batches = pf.iter_batches(batch_size=BATCH_RECORDS, columns=[in_file[c] for c in include])
+    for tbl in _rebatch(batches, BATCH_RECORDS):
+        yield tbl.rename_columns(include)
 
 
 def iter_raw_batches(path: str | os.PathLike, replicate_weights: bool = True) -> Iterator[pa.Table]:
@@ -329,9 +348,20 @@ def iter_raw_batches(path: str | os.PathLike, replicate_weights: bool = True) ->
     path = Path(path)
     if not path.exists():
         raise SchemaError(f"{path} does not exist")
+    for where, tbl in _raw_batches(path, replicate_weights):
+        # The member's name goes along: through 2016 it is the only place the file's year is.
+        yield tbl.replace_schema_metadata({SOURCE_KEY: where})
+
+
+#: Schema metadata key of a raw batch: the file (and zip member) it was read from.
+SOURCE_KEY = "brainwaste.source"
+
+
+def _raw_batches(path: Path, replicate_weights: bool) -> Iterator[tuple[str, pa.Table]]:
     kind = _sniff(path)
     if kind == "parquet":
-        yield from _parquet_batches(path, str(path), replicate_weights)
+        for tbl in _parquet_batches(path, str(path), replicate_weights):
+            yield str(path), tbl
     elif kind == "zip":
         try:
             zf = zipfile.ZipFile(path)
@@ -344,11 +374,13 @@ def iter_raw_batches(path: str | os.PathLike, replicate_weights: bool = True) ->
                     header = _csv_header(stream, where)
                 # pyarrow reads the member straight from the zip's decompressing stream.
                 with zf.open(member) as stream:
-                    yield from _csv_batches(stream, header, where, replicate_weights)
+                    for tbl in _csv_batches(stream, header, where, replicate_weights):
+                        yield where, tbl
     else:
         with open(path, "rb") as stream:
             header = _csv_header(stream, str(path))
-        yield from _csv_batches(str(path), header, str(path), replicate_weights)
+        for tbl in _csv_batches(str(path), header, str(path), replicate_weights):
+            yield str(path), tbl
 
 
 def read_persons(
@@ -358,8 +390,15 @@ def read_persons(
     replicate_weights: bool = True,
     cache_dir: str | os.PathLike | None = None,
     on_batch: Callable[[pa.Table], None] | None = None,
+    year: int | None = None,
+    period: int | None = None,
 ) -> Persons:
     """Read one or more person files into a canonical :class:`Persons`.
+
+    `year` and `period` are those of the files when the caller knows them (``--year``,
+    ``--period``): the survey year of records with plain serial numbers (1-year files through
+    2016) is the file's, from `year` or the member name ``ssYYpST.csv``; records of another year
+    than the file's period are refused.
 
     `on_batch` is called with every canonical batch before the prefilter (to accumulate
     statistics over all records without keeping them).
@@ -386,9 +425,15 @@ def read_persons(
         tmp = None
         if cached is not None and src is p and _sniff(p) != "parquet":
             tmp = cached.with_suffix(f".tmp{os.getpid()}")
+        years_read: set[int] = set()
         try:
             for raw in iter_raw_batches(src, replicate_weights):
-                tbl = canonical_batch(raw, str(p), replicate_weights)
+                where = raw.schema.metadata[SOURCE_KEY.encode()].decode()
+                if where == str(src):
+                    where = str(p)  # the cached copy stands for the file
+                file_year = survey_year.file_year(year, where)
+                tbl = canonical_batch(raw, where, replicate_weights, year=file_year, period=period)
+                years_read.update(pc.unique(tbl["year"]).to_pylist())
                 if tmp is not None:
                     if writer is None:
                         tmp.parent.mkdir(parents=True, exist_ok=True)
@@ -406,6 +451,7 @@ def read_persons(
                 if prefilter is not None:
                     tbl = tbl.filter(prefilter(tbl))
                 frames.append(tbl)
+            survey_year.check_single_year(years_read, year, period, str(p))
             if writer is not None:
                 writer.close()
                 writer = None

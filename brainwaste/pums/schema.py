@@ -12,6 +12,10 @@ Vintage differences handled here (ACS PUMS data dictionaries 2012-2024):
 | PUMA | PUMA10, PUMA20 | 2018-2022 5-year files carry both; -0009 marks "not in this vintage" |
 | WKWN | (none before 2019) | before 2019 only WKW (week categories) exists; WKW is kept as is |
 | RELSHIPP | RELP | renamed in 2019; not used by the method |
+| PWGTP1..80 | pwgtp1..80 | lower case in the 1-year files through 2016 |
+
+Column names are matched without regard to case (:func:`canonical_header`); the canonical table
+spells each name one way, as the current dictionaries do.
 """
 
 from __future__ import annotations
@@ -31,7 +35,11 @@ class Variable:
 #: Variables the method reads. Widths are the data dictionaries' lengths for character variables.
 VARIABLES: tuple[Variable, ...] = (
     Variable(
-        "SERIALNO", "id", 13, True, "housing unit / GQ serial; first 4 characters = survey year"
+        "SERIALNO",
+        "id",
+        13,
+        True,
+        "housing unit / GQ serial; year-prefixed from 2017 (see survey_year.py)",
     ),
     Variable("SPORDER", "int", 0, True, "person number within the unit"),
     Variable("STATE", "code", 2, True, "state FIPS code (ST before 2023)"),
@@ -81,9 +89,33 @@ PUMA_NOT_IN_VINTAGE = "-0009"
 
 #: Columns added by the readers.
 DERIVED = {
-    "year": "survey year of the record, from SERIALNO (differs by record in a 5-year file)",
+    "year": "survey year of the record: SERIALNO's prefix, else the file's year (survey_year.py)",
     "adjusted_dollars": "True when WAGP/PERNP/PINCP were multiplied by ADJINC / 1,000,000",
 }
+
+
+def _known_names() -> dict[str, str]:
+    names = [v.name for v in VARIABLES] + list(REPLICATE_WEIGHTS) + ["RT"]
+    names += [a for alts in ALIASES.values() for a in alts]
+    return {n.upper(): n for n in names}
+
+
+_KNOWN = _known_names()
+
+
+def canonical_header(header: list[str]) -> list[str]:
+    """File column names with every PUMS variable spelled as in the canonical table
+    (``pwgtp17`` -> ``PWGTP17``, ``st`` -> ``ST``); other columns keep their spelling.
+
+    Raises ValueError naming the column when two file columns differ only in case.
+    """
+    out = [_KNOWN.get(h.upper(), h) for h in header]
+    seen: dict[str, str] = {}
+    for name, orig in zip(out, header, strict=True):
+        if name in seen and name in _KNOWN.values():
+            raise ValueError(f"columns {seen[name]} and {orig} are the same variable")
+        seen[name] = orig
+    return out
 
 
 def source_names(available: set[str] | list[str]) -> dict[str, list[str]]:
