@@ -402,7 +402,7 @@ def _cmd_profiles(args) -> None:
 
     for name in packaged_profiles():
         p = load_profile(name)
-        print(f"{name:10} {p.description}")
+        print(f"{name:16} {p.description}")
 
 
 COMMANDS = {

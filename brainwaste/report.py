@@ -20,7 +20,7 @@ from .errors import InputError
 from .estimate.tables import estimate_outcomes
 from .geography import NATION, fifty_states_and_dc, parse_states, state
 from .method.categories import BREAKDOWNS
-from .method.classify import classify, universe_prefilter
+from .method.classify import classify, occupation_coding, universe_prefilter
 from .method.profile import Profile, load_profile
 from .pums.readers import Persons, read_persons
 from .pums.schema import REPLICATE_WEIGHTS
@@ -172,7 +172,9 @@ def load_dataset(
     log(f"reading {len(inputs)} file(s)")
     persons = read_persons(
         inputs,
-        prefilter=universe_prefilter(prof),
+        prefilter=universe_prefilter(
+            prof, occupation_coding=occupation_coding(year) if year is not None else None
+        ),
         cache_dir=None if sample or source == "input" else config.raw_dir(data_dir) / "cache",
         year=year,
         period=period,

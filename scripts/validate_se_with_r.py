@@ -40,9 +40,9 @@ import pandas as pd
 from brainwaste.estimate import replicate
 from brainwaste.estimate.tables import (
     POPULATION_MEMBERS,
-    SHARE_OF,
     estimate_outcomes,
-    outcome_members,
+    outcome_mask,
+    share_of,
     state_codes,
 )
 from brainwaste.method.classify import classify
@@ -175,14 +175,12 @@ def state_statistics(path: Path) -> tuple[pd.DataFrame, pd.DataFrame]:
     classified = classify(frame, profile, file_year=YEAR).reset_index(drop=True)
     table = estimate_outcomes(classified, profile, year=YEAR, period=1)
     table = table.loc[table["state"] == usps].set_index(["population", "outcome"])
-    outcomes = outcome_members(profile)
     universe = classified["in_universe"].to_numpy(dtype=bool)
     population = classified["population"]
-    status = classified["status"]
 
     def cell(pop: str, outcome: str) -> np.ndarray:
         in_pop = population.isin(POPULATION_MEMBERS[pop]).fillna(False).to_numpy(dtype=bool)
-        in_outcome = status.isin(outcomes[outcome]).fillna(False).to_numpy(dtype=bool)
+        in_outcome = outcome_mask(classified, outcome, profile)
         return universe & in_pop & in_outcome
 
     for pop in POPULATION_MEMBERS:
@@ -192,7 +190,7 @@ def state_statistics(path: Path) -> tuple[pd.DataFrame, pd.DataFrame]:
                 f"count:{pop}:{outcome}", "total", row["count"], row["count_se"], cell(pop, outcome)
             )
         for outcome in SHARE_OUTCOMES:
-            den = SHARE_OF[outcome]
+            den = share_of(outcome, profile)
             if table.loc[(pop, den), "count"] == 0:
                 continue
             row = table.loc[(pop, outcome)]

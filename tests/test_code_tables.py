@@ -267,8 +267,29 @@ def test_unknown_scheme_or_degree_set() -> None:
         codetables.skill_tier(pd.Series(["3255"]), scheme="soc")
     with pytest.raises(InputError, match="'core', 'broad'"):
         codetables.health_degrees("wide")
-    with pytest.raises(InputError):
-        codetables.degree_field_group(pd.Series(["6107"]), "all")
+    with pytest.raises(InputError, match="'core', 'broad', 'all'"):
+        codetables.degree_field_group(pd.Series(["6107"]), "every")
+
+
+def test_degree_set_all_is_every_field() -> None:
+    fields = codetables.degree_fields()
+    assert codetables.health_degree_codes("all") == frozenset(fields["fod"])
+    assert codetables.health_degree_codes("core") < codetables.health_degree_codes("all")
+    groups = codetables.degree_field_group(pd.Series(["6107", "2100", "3607", None]), "all")
+    assert groups.tolist()[:3] == ["nursing", "non_health", "other_health"]
+    assert pd.isna(groups.iloc[3])
+
+
+def test_health_occupation_codes_after_conversion() -> None:
+    h2018 = codetables.health_occupation_codes("2018")
+    assert {"3000", "3090", "3255", "3500", "3601", "3602", "3603", "3655"} <= h2018
+    assert not {"2999", "3700", "4610", "9920"} & h2018
+    h2010 = codetables.health_occupation_codes("2010")
+    # 2010 personal care aides (4610) became 2018 code 3602: a health occupation
+    assert {"3060", "3600", "4610", "3655"} <= h2010
+    assert "4620" not in h2010
+    with pytest.raises(InputError, match="'2018' or '2010'"):
+        codetables.health_occupation_codes("2000")
 
 
 def test_blanks_padding_and_index() -> None:

@@ -78,8 +78,8 @@ def test_cell_totals_sums_every_weight_column():
 
 def test_contract_columns(table):
     assert list(table.columns) == ESTIMATE_COLUMNS
-    # 4 populations x 8 outcomes for one state
-    assert len(table) == 32
+    # 4 populations x 10 outcomes for one state
+    assert len(table) == 40
     assert set(table["profile"]) == {"mpi"}
 
 

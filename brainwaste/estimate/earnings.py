@@ -24,7 +24,7 @@ import pandas as pd
 from ..errors import SchemaError
 from ..geography import NATION
 from . import replicate
-from .tables import POPULATION_MEMBERS, replicate_columns, state_codes
+from .tables import POPULATION_MEMBERS, outcome_mask, replicate_columns, state_codes
 
 MIN_COMPARISON_RECORDS = 30
 
@@ -71,7 +71,7 @@ def forgone_earnings(
     )
     cell = cell.to_numpy()
     comparison = (u["status"] == "employed_high_skill").fillna(False).to_numpy()
-    under = u["status"].isin(profile.underutilized).fillna(False).to_numpy()
+    under = outcome_mask(u, "underutilized", profile)
 
     # Mean earnings of comparison workers per (state, cell) and per pooled cell, per weight.
     sc_codes, sc_keys = pd.MultiIndex.from_arrays([st, cell]).factorize()

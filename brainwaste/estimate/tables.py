@@ -12,7 +12,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from ..errors import InputError
+from ..errors import InputError, SchemaError
 from ..geography import NATION, state
 from ..method.categories import BREAKDOWNS, STATUSES
 from ..method.profile import Profile
@@ -27,24 +27,33 @@ POPULATION_MEMBERS: dict[str, tuple[str, ...]] = {
     "immigrant_foreign_educated": ("immigrant_foreign_educated",),
 }
 
-LABOR_FORCE = ("employed_high_skill", "employed_middle_skill", "employed_low_skill", "unemployed")
+EMPLOYED = ("employed_high_skill", "employed_middle_skill", "employed_low_skill")
+LABOR_FORCE = (*EMPLOYED, "unemployed")
 
+#: Outcome (or underutilization component) -> (statuses, in a health occupation, part-time):
+#: a record is in it when its status is one of the statuses and, where the second and third
+#: items are not None, its ``health_worker`` and ``part_time`` flags have those values.
+OUTCOME_RULES: dict[str, tuple[tuple[str, ...], bool | None, bool | None]] = {
+    "total": (STATUSES, None, None),
+    "labor_force": (LABOR_FORCE, None, None),
+    "employed_high_skill": (("employed_high_skill",), None, None),
+    "employed_middle_skill": (("employed_middle_skill",), None, None),
+    "employed_low_skill": (("employed_low_skill",), None, None),
+    "employed_health_occupation": (EMPLOYED, True, None),
+    "employed_outside_health": (EMPLOYED, False, None),
+    "employed_health_part_time": (EMPLOYED, True, True),
+    "unemployed": (("unemployed",), None, None),
+    "not_in_labor_force": (("not_in_labor_force",), None, None),
+}
 
-def outcome_members(profile: Profile) -> dict[str, tuple[str, ...]]:
-    """Contract outcomes -> the statuses they are made of (``underutilized`` per the profile)."""
-    return {
-        "total": STATUSES,
-        "labor_force": LABOR_FORCE,
-        "employed_high_skill": ("employed_high_skill",),
-        "employed_middle_skill": ("employed_middle_skill",),
-        "employed_low_skill": ("employed_low_skill",),
-        "unemployed": ("unemployed",),
-        "not_in_labor_force": ("not_in_labor_force",),
-        "underutilized": tuple(profile.underutilized),
-    }
+#: The outcome rows of the estimates table, in order (``underutilized`` per the profile).
+OUTCOMES = (
+    "total", "labor_force", "employed_high_skill", "employed_middle_skill", "employed_low_skill",
+    "employed_health_occupation", "employed_outside_health", "unemployed", "not_in_labor_force",
+    "underutilized",
+)  # fmt: skip
 
-
-#: The denominator of each outcome's share.
+#: The denominator of each outcome's share (``underutilized``: the profile's rate_denominator).
 SHARE_OF = {
     "total": "total",
     "labor_force": "total",
@@ -52,9 +61,40 @@ SHARE_OF = {
     "employed_high_skill": "labor_force",
     "employed_middle_skill": "labor_force",
     "employed_low_skill": "labor_force",
+    "employed_health_occupation": "labor_force",
+    "employed_outside_health": "labor_force",
     "unemployed": "labor_force",
     "underutilized": "labor_force",
 }
+
+
+def share_of(outcome: str, profile: Profile) -> str:
+    """The outcome whose count is the denominator of `outcome`'s share under `profile`."""
+    return profile.rate_denominator if outcome == "underutilized" else SHARE_OF[outcome]
+
+
+def needs_part_time(profile: Profile) -> bool:
+    """Whether the profile's underutilized count depends on usual hours worked (WKHP)."""
+    return "employed_health_part_time" in profile.underutilized
+
+
+def outcome_mask(frame: pd.DataFrame, outcome: str, profile: Profile) -> np.ndarray:
+    """Which rows of `frame` (records, or cells with the same columns: ``status``,
+    ``health_worker`` and ``part_time``) are in `outcome`; ``underutilized`` is the union of the
+    profile's components, so a person in two of them counts once."""
+    names = profile.underutilized if outcome == "underutilized" else (outcome,)
+    status = frame["status"]
+    out = np.zeros(len(frame), dtype=bool)
+    for name in names:
+        statuses, health, part_time = OUTCOME_RULES[name]
+        m = np.array(status.isin(statuses).fillna(False), dtype=bool)
+        if health is not None:
+            m &= frame["health_worker"].fillna(False).to_numpy(dtype=bool) == health
+        if part_time is not None:
+            m &= frame["part_time"].fillna(False).to_numpy(dtype=bool) == part_time
+        out |= m
+    return out
+
 
 #: Unreliable below this many records or above this coefficient of variation.
 MIN_RECORDS = 30
@@ -106,6 +146,11 @@ def estimate_outcomes(
     if breakdown is not None and breakdown not in BREAKDOWNS:
         raise InputError(f"unknown breakdown {breakdown!r}: use one of {', '.join(BREAKDOWNS)}")
     u = classified.loc[classified["in_universe"]]
+    if needs_part_time(profile) and "part_time" not in u:
+        raise SchemaError(
+            f"profile {profile.name} counts part-time health workers: the input needs WKHP "
+            "(usual hours worked per week)"
+        )
     reps = replicate_columns(u)
     W = replicate.weight_matrix(u, reps)
     if weight_divisor != 1:
@@ -115,6 +160,17 @@ def estimate_outcomes(
             "state": state_codes(u["STATE"]).to_numpy(),
             "population": u["population"].to_numpy(),
             "status": u["status"].to_numpy(),
+            # hand-made tables without the flag: nobody is in a health occupation
+            "health_worker": (
+                u["health_worker"].fillna(False).to_numpy(dtype=bool)
+                if "health_worker" in u
+                else np.zeros(len(u), dtype=bool)
+            ),
+            "part_time": (
+                u["part_time"].fillna(False).to_numpy(dtype=bool)
+                if "part_time" in u
+                else np.zeros(len(u), dtype=bool)
+            ),
             "category": (
                 u[breakdown].astype("string").fillna("not_applicable").to_numpy()
                 if breakdown
@@ -146,13 +202,11 @@ def estimate_outcomes(
     split_known = (keys["population"] != "immigrant_unknown").all() or (
         keys["population"].isin(["immigrant_us_educated", "immigrant_foreign_educated"]).any()
     )
-    outcomes = outcome_members(profile)
     blocks: dict[tuple[str, str], np.ndarray] = {}
     for pop, pmembers in POPULATION_MEMBERS.items():
-        for outcome, omembers in outcomes.items():
-            mask = (
-                fine_keys["population"].isin(pmembers) & fine_keys["status"].isin(omembers)
-            ).to_numpy()
+        in_pop = fine_keys["population"].isin(pmembers).to_numpy(dtype=bool)
+        for outcome in OUTCOMES:
+            mask = in_pop & outcome_mask(fine_keys, outcome, profile)
             x = np.zeros((len(groups), fine_tot.shape[1]))
             for idx in (base_idx, nat_idx) if national else (base_idx,):
                 sel = mask & (idx >= 0)
@@ -166,7 +220,7 @@ def estimate_outcomes(
     for (pop, outcome), x in blocks.items():
         est = x[:, :n_w]
         n = x[:, n_w]
-        den = blocks[(pop, SHARE_OF[outcome])][:, :n_w]
+        den = blocks[(pop, share_of(outcome, profile))][:, :n_w]
         share = replicate.ratio(est, den)
         count = est[:, 0]
         se = replicate.standard_error(est) if reps else np.full(len(groups), np.nan)
@@ -199,7 +253,7 @@ def estimate_outcomes(
     order = {s: i for i, s in enumerate([*report_states, NATION])}
     out["_s"] = out["state"].map(order)
     out["_p"] = out["population"].map({p: i for i, p in enumerate(POPULATION_MEMBERS)})
-    out["_o"] = out["outcome"].map({o: i for i, o in enumerate(outcomes)})
+    out["_o"] = out["outcome"].map({o: i for i, o in enumerate(OUTCOMES)})
     out = out.sort_values(["_s", "category", "_p", "_o"], kind="stable").drop(
         columns=["_s", "_p", "_o"]
     )

@@ -21,10 +21,6 @@ ESR_ARMED_FORCES = ("4", "5")
 ESR_NOT_IN_LABOR_FORCE = ("6",)
 ESR_CIVILIAN = ESR_EMPLOYED + ESR_UNEMPLOYED + ESR_NOT_IN_LABOR_FORCE
 
-#: OCCP range holding every health occupation in both the 2010 and 2018 Census codings;
-#: used only to keep records early (the exact groups come from the code tables).
-HEALTH_OCCP_RANGE = ("3000", "3655")
-
 #: Year from which OCCP uses the 2018 Census occupation codes (1-year 2018; 5-year ending 2018).
 OCCP_2018_FROM = 2018
 

@@ -22,18 +22,26 @@ from .categories import (
     ESR_EMPLOYED,
     ESR_NOT_IN_LABOR_FORCE,
     ESR_UNEMPLOYED,
-    HEALTH_OCCP_RANGE,
     OCCP_2018_FROM,
     STATUSES,
 )
 from .profile import Profile
 
 
-def universe_prefilter(profile: Profile, keep_health_workers: bool = True):
+def universe_prefilter(
+    profile: Profile, keep_health_workers: bool = True, occupation_coding: str | None = None
+):
     """An Arrow-level filter for the readers: records in the profile's universe (plus, if asked,
-    every employed person in a health occupation, for the immigrant-share-of-workers tables)."""
+    every employed person in a health occupation, for the immigrant-share-of-workers tables).
+
+    `occupation_coding` is the coding of the file's OCCP (:func:`occupation_coding`; None when
+    not known yet: the codes of both codings are kept, and :func:`classify` decides): health
+    occupations are recognised after conversion to 2018 codes, so a 2010-coded file keeps its
+    personal care aides (2010 code 4610, 2018 code 3602)."""
     degrees = pa.array(sorted(codetables.health_degree_codes(profile.degree_set)))
     schl = pa.array(list(profile.education_codes))
+    codings = ("2018", "2010") if occupation_coding is None else (occupation_coding,)
+    health_codes = sorted(set().union(*(codetables.health_occupation_codes(c) for c in codings)))
 
     def keep(tbl: pa.Table) -> pa.Array:
         age_ok = pc.greater_equal(tbl["AGEP"], profile.min_age)
@@ -47,10 +55,7 @@ def universe_prefilter(profile: Profile, keep_health_workers: bool = True):
             return universe
         worker = pc.and_(
             pc.is_in(tbl["ESR"], pa.array(list(ESR_EMPLOYED))),
-            pc.and_(
-                pc.greater_equal(tbl["OCCP"], HEALTH_OCCP_RANGE[0]),
-                pc.less_equal(tbl["OCCP"], HEALTH_OCCP_RANGE[1]),
-            ),
+            pc.is_in(tbl["OCCP"], pa.array(health_codes)),
         ).fill_null(False)
         return pc.or_(universe, worker)
 
@@ -83,7 +88,9 @@ def classify(frame: pd.DataFrame, profile: Profile, file_year: int | None = None
     - ``occp2018``: OCCP in 2018 Census codes (2010-coded files converted by the crosswalk)
     - ``skill_tier``: low / middle / high for the current or last occupation (profile's scheme)
     - ``status``: one of :data:`STATUSES` for civilians; missing for Armed Forces and children
-    - ``health_worker``: employed civilian in a health occupation; ``occupation_group``
+    - ``health_worker``: employed civilian in a health occupation (2018 codes 3000-3655, after
+      conversion of 2010 codes); ``occupation_group``
+    - ``part_time``: employed with usual hours (WKHP) below 35 (only when WKHP is in the input)
     - the breakdown columns of :data:`BREAKDOWNS`
     """
     missing = [
@@ -134,6 +141,9 @@ def classify(frame: pd.DataFrame, profile: Profile, file_year: int | None = None
     df["occp2018"] = occp
     df["skill_tier"] = codetables.skill_tier(occp, profile.skill_scheme)
     group = codetables.health_group(occp)
+    if profile.health_support_low:
+        # health-support jobs (aides, assistants: 3601-3655) count as low-skilled
+        df["skill_tier"] = df["skill_tier"].mask((group == "support").fillna(False), "low")
     employed = esr.isin(ESR_EMPLOYED).fillna(False).astype(bool)
     unemployed = esr.isin(ESR_UNEMPLOYED).fillna(False).astype(bool)
     nilf = esr.isin(ESR_NOT_IN_LABOR_FORCE).fillna(False).astype(bool)
@@ -196,6 +206,7 @@ def classify(frame: pd.DataFrame, profile: Profile, file_year: int | None = None
     if "WKHP" in df:
         ft = np.where(df["WKHP"].astype("Float64").fillna(0) >= 35, "full_time", "part_time")
         df["work_time"] = pd.Series(ft, index=df.index, dtype="string").where(employed, pd.NA)
+        df["part_time"] = (employed & (df["work_time"] == "part_time").fillna(False)).astype(bool)
     df["age_group"] = _cut(
         age, [24, 34, 44, 54, 64, 200], ["25-34", "35-44", "45-54", "55-64", "65+"]
     )

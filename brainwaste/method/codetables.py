@@ -22,8 +22,12 @@ from brainwaste.errors import InputError, SchemaError
 
 TABLES_PACKAGE = "brainwaste.method.tables"
 
-#: Degree sets: ``core`` (the MPI health set) and ``broad`` (core plus 3607, 3611, 4002, 5102).
-DEGREE_SETS: tuple[str, ...] = ("core", "broad")
+#: Degree sets: ``core`` (the MPI health set), ``broad`` (core plus 3607, 3611, 4002, 5102) and
+#: ``all`` (every field of bachelor's degree, as in MPI's all-fields analyses).
+DEGREE_SETS: tuple[str, ...] = ("core", "broad", "all")
+
+#: Field group of a degree outside the health sets (degree set ``all``).
+NON_HEALTH_FIELD = "non_health"
 
 #: Skill-tier schemes: BLS typical entry education (default) or O*NET job zones.
 SCHEMES: tuple[str, ...] = ("bls", "onet")
@@ -91,7 +95,8 @@ def health_degrees(degree_set: str = "core") -> pd.DataFrame:
 
     Columns ``fod``, ``title``, ``degree_set`` (``core`` or ``broad``, the set that adds the
     code) and ``field_group`` (``nursing``, ``medicine_premed``, ``pharmacy``, ``other_health``).
-    ``broad`` returns the core codes plus the broad additions.
+    ``broad`` returns the core codes plus the broad additions; ``all`` the same health codes
+    as ``broad`` (its other fields are in :func:`degree_fields`).
     """
     _check_degree_set(degree_set)
     table = _table("health_degrees.csv")
@@ -101,15 +106,22 @@ def health_degrees(degree_set: str = "core") -> pd.DataFrame:
 
 
 def health_degree_codes(degree_set: str = "core") -> frozenset[str]:
-    """FOD codes of a degree set (11 for ``core``, 15 for ``broad``)."""
+    """FOD codes of a degree set (11 for ``core``, 15 for ``broad``, every code for ``all``)."""
+    if degree_set == "all":
+        return frozenset(degree_fields()["fod"])
     return frozenset(health_degrees(degree_set)["fod"])
 
 
 def degree_field_group(fod: pd.Series, degree_set: str = "core") -> pd.Series:
-    """Field group of each degree code, ``<NA>`` for codes outside the health set and blanks."""
+    """Field group of each degree code, ``<NA>`` for codes outside the degree set and blanks
+    (under ``all``, fields outside the health sets are ``non_health``)."""
     table = health_degrees(degree_set)
     groups = dict(zip(table["fod"], table["field_group"], strict=True))
-    return _codes(fod, _FOD_WIDTH).map(groups).astype("string")
+    codes = _codes(fod, _FOD_WIDTH)
+    out = codes.map(groups).astype("string")
+    if degree_set == "all":
+        out = out.mask(out.isna() & codes.notna(), NON_HEALTH_FIELD)
+    return out
 
 
 # --- occupations ---------------------------------------------------------------------------------
@@ -178,3 +190,22 @@ def convert_occp_2010_to_2018(occp: pd.Series) -> pd.Series:
     )
     mapping = dict(zip(table["occp2010"], table["occp2018"], strict=True))
     return codes.map(mapping).astype("string")
+
+
+# --- health occupations --------------------------------------------------------------------------
+
+#: Health groups of the 2018 codes that make up the health occupations (3000-3655).
+HEALTH_GROUPS: tuple[str, ...] = ("practitioner", "support")
+
+
+def health_occupation_codes(coding: str = "2018") -> frozenset[str]:
+    """OCCP codes of a file's own coding (``2018`` or ``2010``) that are health occupations once
+    converted to 2018 codes (3000-3655): 2010 code 4610 (personal care aides, 2018 code 3602) is
+    one, so a filter on raw 2010 codes must use this set, not the 3000-3655 range."""
+    if coding == "2018":
+        table = _table("occupations_2018.csv")
+        return frozenset(table.loc[table["health_group"].isin(HEALTH_GROUPS), "occp"])
+    if coding == "2010":
+        table = _table("occp_2010_to_2018.csv")
+        return frozenset(table.loc[table["health_group2018"].isin(HEALTH_GROUPS), "occp2010"])
+    raise InputError(f"unknown occupation coding {coding!r}; use '2018' or '2010'")

@@ -14,8 +14,28 @@ from pathlib import Path
 
 from ..errors import ProfileError
 
-OUTCOMES_UNDERUTILIZABLE = ("employed_low_skill", "employed_middle_skill", "unemployed")
+#: What a profile may count as underutilized (any of them; they may overlap, a person counts once):
+#: the skill tiers of the job, the health-occupation split of the employed, unemployment, being
+#: out of the labor force, and part-time work (usual hours WKHP < 35) in a health occupation.
+OUTCOMES_UNDERUTILIZABLE = (
+    "employed_low_skill",
+    "employed_middle_skill",
+    "employed_outside_health",
+    "employed_health_part_time",
+    "unemployed",
+    "not_in_labor_force",
+)
 EDUCATION_CODES = {"20", "21", "22", "23", "24"}  # associate's .. doctorate (SCHL)
+#: Degree sets: the MPI health set, the broad health set, or any field of degree.
+DEGREE_SETS = ("core", "broad", "all")
+#: Denominators of the underutilization rate: the civilian labor force, or all civilians.
+RATE_DENOMINATORS = ("labor_force", "total")
+#: Occupation codes whose employment is split among tiers: the tier with most employment
+#: (``majority``), or each tier with its employment share as a fraction of the weight.
+MIXED_CODES = ("majority", "apportion")
+#: Forgone earnings: gaps to skill-matched (high-tier) earnings of every underutilized person
+#: (``skill_matched``), or MPI's: low-skilled workers only, against middle- or high-skilled workers.
+FORGONE_EARNINGS = ("skill_matched", "mpi")
 
 
 @dataclass(frozen=True)
@@ -32,6 +52,10 @@ class Profile:
     foreign_educated_arrival_age: int = 25
     skill_scheme: str = "bls"
     underutilized: tuple[str, ...] = ("employed_low_skill", "unemployed")
+    rate_denominator: str = "labor_force"
+    health_support_low: bool = False
+    mixed_codes: str = "majority"
+    forgone_earnings: str = "skill_matched"
 
     def settings(self) -> dict:
         """The profile as a plain dict (for metadata files and workbook README sheets)."""
@@ -72,10 +96,11 @@ def _validate(raw: dict, where: str) -> Profile:
         if not isinstance(v, list) or not v or not set(map(str, v)) <= EDUCATION_CODES:
             raise bad("education_codes", f"a list of SCHL codes from {sorted(EDUCATION_CODES)}")
         vals["education_codes"] = tuple(str(c) for c in v)
-    if vals.get("degree_set", "core") not in ("core", "broad"):
-        raise bad("degree_set", "'core' or 'broad'")
-    if not isinstance(vals.get("use_second_degree", True), bool):
-        raise bad("use_second_degree", "true or false")
+    if vals.get("degree_set", "core") not in DEGREE_SETS:
+        raise bad("degree_set", "'core', 'broad' or 'all' (any field of degree)")
+    for key in ("use_second_degree", "health_support_low"):
+        if not isinstance(vals.get(key, _FIELDS[key].default), bool):
+            raise bad(key, "true or false")
     if vals.get("skill_scheme", "bls") not in ("bls", "onet"):
         raise bad("skill_scheme", "'bls' (BLS typical entry education) or 'onet' (Job Zones)")
     if "underutilized" in vals:
@@ -83,6 +108,13 @@ def _validate(raw: dict, where: str) -> Profile:
         if not isinstance(v, list) or not v or not set(v) <= set(OUTCOMES_UNDERUTILIZABLE):
             raise bad("underutilized", f"a list drawn from {list(OUTCOMES_UNDERUTILIZABLE)}")
         vals["underutilized"] = tuple(v)
+    for key, allowed in (
+        ("rate_denominator", RATE_DENOMINATORS),
+        ("mixed_codes", MIXED_CODES),
+        ("forgone_earnings", FORGONE_EARNINGS),
+    ):
+        if vals.get(key, _FIELDS[key].default) not in allowed:
+            raise bad(key, " or ".join(repr(a) for a in allowed))
     return Profile(**vals)
 
 
