@@ -232,11 +232,11 @@ def _breakdowns() -> list[str]:
 
 
 def _dataset(args):
-    from .report import load_dataset
+    from .api import load
 
-    return load_dataset(
-        sample=args.sample, year=args.year, period=args.period, states=args.states,
-        input_path=args.input, profile=args.profile, source=args.source,
+    return load(
+        year=args.year, period=args.period, states=args.states, input=args.input,
+        source="sample" if args.sample else args.source, profile=args.profile,
         data_dir=args.data_dir, base_url=args.base_url, progress=not args.no_progress,
     )  # fmt: skip
 
@@ -316,10 +316,10 @@ def _summary(table) -> None:
 
 
 def _cmd_estimate(args) -> None:
-    from .report import write_estimates
+    from .api import write
 
     ds = _dataset(args)
-    tables = write_estimates(ds, args.data_dir, breakdowns=args.breakdown)
+    tables = write(ds, data_dir=args.data_dir, breakdowns=args.breakdown)
     if ds.synthetic:
         print("SYNTHETIC DATA: illustration only; these are not Census estimates")
     _summary(tables["estimates"])
@@ -328,10 +328,10 @@ def _cmd_estimate(args) -> None:
 
 
 def _cmd_report(args) -> None:
-    from .report import run_report
+    from .api import make_report
 
     ds = _dataset(args)
-    tables = run_report(ds, args.data_dir, args.reports_dir)
+    tables = make_report(ds, data_dir=args.data_dir, reports_dir=args.reports_dir)
     if ds.synthetic:
         print("SYNTHETIC DATA: illustration only; these are not Census estimates")
     _summary(tables["estimates"])
@@ -341,10 +341,11 @@ def _cmd_report(args) -> None:
 
 
 def _cmd_figures(args) -> None:
-    from .report import draw_figures, load_processed
+    from .api import figures
 
-    tables, meta = load_processed(args.data_dir, args.year, args.period)
-    written = draw_figures(tables, meta, args.reports_dir, args.data_dir)
+    written = figures(
+        data_dir=args.data_dir, reports_dir=args.reports_dir, year=args.year, period=args.period
+    )
     print(f"{len(written)} files in {config.reports_dir(args.reports_dir)}")
 
 

@@ -32,7 +32,7 @@ from .acquire.periods import validate_period
 from .errors import BrainwasteError, InputError
 from .geography import NATION, fifty_states_and_dc, parse_states, state
 from .method.profile import load_profile
-from .report import SAMPLE_PERIOD, SAMPLE_YEAR, Dataset, inputs_checksum, load_dataset
+from .report import SAMPLE_PERIOD, SAMPLE_YEAR, Dataset, inputs_checksum
 
 #: Where the records come from: the embedded synthetic sample, Census bulk files, the PUMS API.
 SOURCES = ("sample", "files", "api")
@@ -147,14 +147,17 @@ class Parameters:
         object.__setattr__(self, "input_path", self.input_path or None)
 
     def load(self, profile: str | None = None) -> Dataset:
-        """Read and classify the records these parameters name (with another profile if given)."""
+        """Read and classify the records these parameters name (with another profile if given),
+        with :func:`brainwaste.load`."""
+        from .api import load
+
         common = {"profile": profile or self.profile, "data_dir": self.data_dir}
         if self.source == "sample":
-            return load_dataset(sample=True, states=self.states, **common)
+            return load(source="sample", states=self.states, **common)
         if self.input_path:
             states = None if self.states.strip().lower() == "all" else self.states
-            return load_dataset(input_path=self.input_path, states=states, **common)
-        return load_dataset(
+            return load(input=self.input_path, states=states, **common)
+        return load(
             year=self.year, period=self.period, states=self.states, source=self.source, **common
         )
 
