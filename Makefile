@@ -5,7 +5,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-dev
 
-.PHONY: report test lab lint format notebooks benchmark clean
+.PHONY: report test test-data lab lint format notebooks benchmark clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -27,6 +27,13 @@ report: $(STAMP)
 # but outputs are not compared (see the README, "Notebooks"). --nbval-current-env: this venv.
 test: $(STAMP)
 	$(BIN)/python -m pytest tests notebooks --nbval-lax --nbval-current-env -p no:cacheprovider -q
+
+## test-data: fetch the official files the tests use beyond those vendored in tests/fixtures/official
+# Each file of tests/fixtures/registry.csv marked "no" lands in tests/fixtures/fetched with its
+# pinned SHA-256: from MIRROR (a folder or URL laid out like ../shared/data; also
+# $$BRAINWASTE_TEST_DATA_MIRROR) when given, else from the Census server or the repository copy.
+test-data: $(STAMP)
+	$(BIN)/python scripts/fetch_test_data.py $(if $(MIRROR),--mirror "$(MIRROR)")
 
 ## lab: JupyterLab on the notebooks
 lab: $(STAMP)
