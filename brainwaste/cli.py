@@ -6,8 +6,11 @@ Every error a user can cause ends in one line on stderr and a non-zero exit stat
 from __future__ import annotations
 
 import argparse
+import contextlib
+import os
 import sys
 import textwrap
+import warnings
 
 from . import __version__, config
 from .errors import BrainwasteError, InputError
@@ -20,10 +23,12 @@ examples:
   brainwaste report --year 2024 --period 1 --states all --profile broad
   brainwaste estimate --input my_extract.parquet --states MA
   brainwaste figures                              redraw charts from data/processed
+  brainwaste factsheet --sample --state MA        a two-page fact sheet (PDF, HTML, Markdown)
 
 environment:
   BRAINWASTE_DATA_DIR   data directory (default: data)      BRAINWASTE_REPORTS_DIR  (default: reports)
   BRAINWASTE_PUMS_URL   base of the bulk files (default: the Census server)
+  BRAINWASTE_STYLE      an organization's house style file (TOML), as --style
   CENSUS_API_KEY        key for --source api (never printed or stored)
 """
 
@@ -112,6 +117,14 @@ def _add_source(p):
     )
 
 
+def _add_style(p):
+    p.add_argument(
+        "--style",
+        metavar="FILE",
+        help="house style (TOML): organization, logo, palette, font_family, footer; also $BRAINWASTE_STYLE",
+    )
+
+
 def _add_profile(p):
     p.add_argument("--profile", default="mpi", metavar="NAME|FILE",
                    help="definition profile: mpi (default), broad, age25_64, arrival22, onet, or a .toml file")  # fmt: skip
@@ -188,6 +201,7 @@ def build_parser() -> argparse.ArgumentParser:
                            help="also estimate by a breakdown (repeatable): " + ", ".join(_breakdowns()))  # fmt: skip
         else:
             _add_reports_dir(p)
+            _add_style(p)
         p.add_argument("--no-progress", action="store_true", help="no progress bars")
 
     p = sub.add_parser("figures", help="redraw figures and tables from DATA_DIR/processed",
@@ -196,6 +210,39 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--period", type=_period, help="which estimates (default: the latest written)")
     _add_data_dir(p)
     _add_reports_dir(p)
+    _add_style(p)
+
+    p = sub.add_parser(
+        "factsheet",
+        help="two-page fact sheets (PDF, HTML, Markdown) for one state or every state",
+        description="Write REPORTS_DIR/factsheets/{ST}_{YEAR}_{PERIOD}yr_{PROFILE}.pdf (US Letter, at most "
+        "two pages), .html and .md: a headline sentence, key numbers in words with their 90% margins of "
+        "error, three or four charts, and how the numbers were made.",
+        epilog="examples:\n  brainwaste factsheet --sample --state MA\n"
+        "  brainwaste factsheet --year 2023 --period 5 --state NY --style ourstyle.toml\n"
+        "  brainwaste factsheet --sample --states all",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    src = p.add_mutually_exclusive_group()
+    src.add_argument("--sample", action="store_true",
+                     help="use the embedded synthetic sample (offline; every page marked SYNTHETIC)")  # fmt: skip
+    src.add_argument("--input", metavar="PATH", help="a PUMS person table you already have")
+    p.add_argument(
+        "--year", type=_years, help="survey year; with --period 1 a range pools 1-year files"
+    )
+    p.add_argument("--period", type=_period, help="1 (1-year file) or 5 (5-year file)")
+    where = p.add_mutually_exclusive_group()
+    where.add_argument(
+        "--state", metavar="ST", help="the state of the fact sheet (USPS code, or US)"
+    )
+    where.add_argument("--states", metavar="LIST",
+                       help="one fact sheet per state: a list like MA,NY, or 'all' (every state and DC)")  # fmt: skip
+    _add_profile(p)
+    _add_source(p)
+    _add_data_dir(p)
+    _add_reports_dir(p)
+    _add_style(p)
+    p.add_argument("--no-progress", action="store_true", help="no progress bars")
 
     p = sub.add_parser(
         "check",
@@ -349,6 +396,40 @@ def _cmd_figures(args) -> None:
     print(f"{len(written)} files in {config.reports_dir(args.reports_dir)}")
 
 
+def _cmd_factsheet(args) -> None:
+    from .factsheet import write_factsheets
+    from .figures.catalog import load_all_processed
+    from .geography import NATION, fifty_states_and_dc, parse_states
+    from .report import build_tables, load_dataset, metadata
+
+    if not (args.state or args.states):
+        raise InputError("say which state: --state MA, or --states all for every state")
+    places = parse_states(args.state or args.states)
+    if places == [NATION] and args.states:
+        places = fifty_states_and_dc()
+    # The nation's numbers come with every state's records: the sample always has them; for
+    # downloaded files only a run over every state (or the national file) does.
+    wanted = None if args.sample else ("all" if args.states else ",".join(places))
+    ds = load_dataset(
+        sample=args.sample, year=args.year, period=args.period, states=wanted,
+        input_path=args.input, profile=args.profile, source=args.source,
+        data_dir=args.data_dir, base_url=args.base_url, progress=not args.no_progress,
+    )  # fmt: skip
+    tables = build_tables(ds, extras=True)
+    all_years = None
+    with contextlib.suppress(BrainwasteError):
+        all_years = load_all_processed(args.data_dir, ds.profile.name, ds.period)
+        all_years = all_years[all_years["synthetic"].fillna(False).astype(bool) == ds.synthetic]
+    paths = write_factsheets(
+        tables, metadata(ds), places, args.reports_dir, None, all_years,
+        progress=not args.no_progress,
+    )  # fmt: skip
+    if ds.synthetic:
+        print("SYNTHETIC DATA: illustration only; these are not Census estimates")
+    for p in paths:
+        print(p)
+
+
 def _cmd_check(args) -> None:
     from . import check
     from .geography import state
@@ -413,8 +494,23 @@ COMMANDS = {
     "report": _cmd_report,
     "figures": _cmd_figures,
     "check": _cmd_check,
+    "factsheet": _cmd_factsheet,
     "profiles": _cmd_profiles,
 }
+
+
+def _show_warning(message, category, *args, **kwargs) -> None:
+    print(f"brainwaste: warning: {message}", file=sys.stderr)
+
+
+def _house_style(path: str | None):
+    """The house style for the whole command: --style, else $BRAINWASTE_STYLE (checked before
+    any work starts, so a bad file stops the command at once)."""
+    if path is None and not os.environ.get("BRAINWASTE_STYLE", "").strip():
+        return contextlib.nullcontext()
+    from .figures import style
+
+    return style.using(path)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -424,7 +520,9 @@ def main(argv: list[str] | None = None) -> int:
         parser.print_help()
         return 2
     try:
-        COMMANDS[args.command](args)
+        with warnings.catch_warnings(), _house_style(getattr(args, "style", None)):
+            warnings.showwarning = _show_warning
+            COMMANDS[args.command](args)
     except BrainwasteError as exc:
         print(f"brainwaste {args.command}: error: {exc}", file=sys.stderr)
         return exc.exit_code

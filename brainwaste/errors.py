@@ -46,3 +46,7 @@ class ApiKeyError(ApiError):
 
 class ProfileError(BrainwasteError):
     """A definition profile has an unknown key or an invalid value."""
+
+
+class StyleError(BrainwasteError):
+    """A house style file has an unknown key or an invalid value (the message names the key)."""

@@ -424,8 +424,27 @@ def draw_figures(tables: dict, meta: dict, reports_dir=None, data_dir=None) -> l
     return written
 
 
+def write_focus_factsheet(tables: dict, meta: dict, reports_dir=None, data_dir=None) -> list[Path]:
+    """The fact sheet of the run's focus state (Massachusetts when present), with the trend
+    chart when DATA_DIR/processed holds several survey years of the same definitions."""
+    from .factsheet import write_factsheet
+    from .figures.catalog import focus_state, load_all_processed
+
+    states = [s for s in tables["estimates"]["state"].unique() if s != NATION]
+    all_years = None
+    with contextlib.suppress(InputError):
+        all_years = load_all_processed(data_dir)
+    written = write_factsheet(
+        tables, meta, focus_state(states) if states else NATION, reports_dir, None, all_years
+    )
+    for p in written:
+        log(f"wrote {p}")
+    return written
+
+
 def run_report(ds: Dataset, data_dir=None, reports_dir=None) -> dict:
-    """Estimates, figures and workbook for one dataset."""
+    """Estimates, figures, workbook and the focus state's fact sheet for one dataset."""
     tables = write_estimates(ds, data_dir, breakdowns=list(BREAKDOWNS))
     draw_figures(tables, metadata(ds), reports_dir, data_dir)
+    write_focus_factsheet(tables, metadata(ds), reports_dir, data_dir)
     return tables

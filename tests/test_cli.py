@@ -9,7 +9,7 @@ import pytest
 
 from brainwaste.cli import main
 
-SUBCOMMANDS = ["sample", "fetch", "estimate", "figures", "report", "check", "profiles"]
+SUBCOMMANDS = ["sample", "fetch", "estimate", "figures", "report", "check", "profiles", "factsheet"]
 
 
 @pytest.mark.parametrize("sub", SUBCOMMANDS)

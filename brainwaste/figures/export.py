@@ -18,6 +18,7 @@ import pandas as pd
 
 from .. import __version__
 from ..atomic import write_atomic
+from . import style
 
 SYNTHETIC_MARK = "SYNTHETIC DATA: illustration only"
 
@@ -82,24 +83,71 @@ class Provenance:
         )
 
 
-def _metadata(fmt: str, title: str, description: str) -> dict:
-    """File metadata: title and alt text in, every timestamp and tool version out."""
+def _metadata(fmt: str, title: str, description: str, author: str = "") -> dict:
+    """File metadata: title, alt text and the organization of the house style (if any) in,
+    every timestamp and tool version out."""
     if fmt == "png":
-        return {"Software": None, "Title": title, "Description": description}
+        meta = {"Software": None, "Title": title, "Description": description}
+        return {**meta, "Author": author} if author else meta
     if fmt == "svg":
-        return {"Date": None, "Creator": None, "Title": title, "Description": description}
-    return {
+        meta = {"Date": None, "Creator": None, "Title": title, "Description": description}
+        return {**meta, "Publisher": author} if author else meta
+    meta = {
         "CreationDate": None, "ModDate": None, "Creator": None, "Producer": None,
         "Title": title, "Subject": description,
     }  # fmt: skip
+    return {**meta, "Author": author} if author else meta
+
+
+#: Height of the house-style logo in the top-left corner of a figure, in inches.
+LOGO_HEIGHT_IN = 0.15
+
+
+def _stamp_house(fig: plt.Figure, house: style.HouseStyle) -> None:
+    """The organization's logo, name and footer in the band above the chart title (top-left; the
+    synthetic mark keeps the top-right). The text shrinks, then is cut short, to leave the
+    right-hand third of the band free."""
+    w_in, h_in = fig.get_size_inches()
+    x = 0.01 * w_in
+    logo = house.logo_rgba()
+    if logo is not None:
+        h_px, w_px = logo.shape[:2]
+        lw = LOGO_HEIGHT_IN * w_px / h_px
+        ax = fig.add_axes(
+            (x / w_in, 1 - (0.03 + LOGO_HEIGHT_IN) / h_in, lw / w_in, LOGO_HEIGHT_IN / h_in),
+            label="house-logo",
+        )
+        ax.imshow(logo, interpolation="antialiased")
+        ax.set_axis_off()
+        x += lw + 0.06
+    words = " · ".join(t for t in (house.organization, house.footer) if t)
+    if not words:
+        return
+    room = 0.64 * w_in - x
+    size = 6.5
+    text = fig.text(x / w_in, 1 - (0.03 + LOGO_HEIGHT_IN / 2) / h_in, words, fontsize=size,
+                    color="#222222", ha="left", va="center", fontweight="bold")  # fmt: skip
+    renderer = fig.canvas.get_renderer()
+
+    def width() -> float:
+        return text.get_window_extent(renderer).width / fig.dpi
+
+    while size > 5 and width() > room:
+        size -= 0.25
+        text.set_fontsize(size)
+    while width() > room and len(words) > 10:
+        words = words[: int(len(words) * room / width()) - 1].rstrip() + "…"
+        text.set_text(words)
 
 
 def stamp(fig: plt.Figure, provenance: Provenance) -> None:
-    """Draw the source line and, for synthetic data, the visible mark."""
+    """Draw the source line, the organization of the house style in effect, and, for synthetic
+    data, the visible mark."""
     fig.text(
         0.01, 0.008, provenance.source_line(), fontsize=6.5, color="#444444", ha="left",
         va="bottom",
     )  # fmt: skip
+    _stamp_house(fig, style.current())
     if provenance.synthetic:
         # A faint diagonal mark behind the data (the axes are see-through so it shows) and a
         # solid label in the top-right corner that no crop of the chart can lose.
@@ -135,10 +183,11 @@ def save_figure(
             "not Census data."
         )
     title = title or name.replace("_", " ")
+    author = style.current().organization
     paths = []
     for fmt in FORMATS:
         p = out / f"{name}.{fmt}"
-        meta = _metadata(fmt, title, alt_text)
+        meta = _metadata(fmt, title, alt_text, author)
         write_atomic(p, lambda t, fmt=fmt, meta=meta: fig.savefig(t, format=fmt, metadata=meta))
         paths.append(p)
     plt.close(fig)
