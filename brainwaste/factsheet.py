@@ -130,12 +130,13 @@ def method_box(meta: dict, provenance: Provenance) -> list[tuple[str, str]]:
     ages = f"aged {p['min_age']} or older" if p.get("max_age") is None else (
         f"aged {p['min_age']} to {p['max_age']}"
     )  # fmt: skip
-    degree = "a bachelor's degree or higher in a health field" + (
+    definition = sentences.Definition.of(p)
+    field_words = "in any field" if p.get("degree_set") == "all" else "in a health field"
+    degree = f"a bachelor's degree or higher {field_words}" + (
         " (first or second major)" if p.get("use_second_degree", True) else " (first major)"
     )
-    what = sentences.underutilized_words(
-        tuple(p.get("underutilized", ())) or sentences.DEFAULT_UNDERUTILIZED
-    )
+    what = sentences.underutilized_words(definition.underutilized)
+    of = "the civilian labor force" if definition.of_labor_force else "all in the group"
     tiers = {
         "bls": "the typical entry education of the occupation (BLS Employment Projections)",
         "onet": "the O*NET Job Zone of the occupation",
@@ -149,7 +150,7 @@ def method_box(meta: dict, provenance: Provenance) -> list[tuple[str, str]]:
         "difference is tested."
     )
     box = [
-        ("Data", f"{provenance.survey}, person records."),
+        ("Data", f"{provenance.survey[:1].upper()}{provenance.survey[1:]}, person records."),
         ("Who is counted", f"Civilians {ages} with {degree}, by place of birth."),
         (
             "Educated abroad",
@@ -159,8 +160,7 @@ def method_box(meta: dict, provenance: Provenance) -> list[tuple[str, str]]:
         ),
         (
             "Underutilized",
-            f"Those who {what}, as a share of the civilian labor force; job skill levels follow "
-            f"{tiers}.",
+            f"Those who {what}, as a share of {of}; job skill levels follow {tiers}.",
         ),
         ("Margins of error", se),
         ("Reliability", sentences.RELIABILITY_RULE),
@@ -263,24 +263,23 @@ def compose(
     prov = provenance_of(meta)
     stem = sheet_stem(place, meta)
     out_dir = config.reports_dir(reports_dir) / FACTSHEET_DIR / stem
-    underutilized = (
-        tuple(meta["profile"].get("underutilized", ())) or sentences.DEFAULT_UNDERUTILIZED
-    )
+    definition = sentences.Definition.of(meta["profile"])
     with style.using(house):
         drawn = draw_sheet_charts(tables, place, prov, out_dir, all_years, int(meta["period"]))
-    findings = sentences.key_findings(est, place, prov.synthetic, underutilized)
-    head = sentences.headline(est, place, prov.synthetic, underutilized)
+    findings = sentences.key_findings(est, place, prov.synthetic, definition)
+    head = sentences.headline(est, place, prov.synthetic, definition)
     findings = [f for f in findings if head is None or f.text != head.text]
-    years = meta.get("pooled_years") or [meta["year"]]
-    title = (
-        f"Health-degree holders in {state(place).name if place != NATION else 'the United States'}"
-    )
+    where = state(place).name if place != NATION else "the United States"
+    every_field = meta["profile"].get("degree_set") == "all"
+    who = "College graduates" if every_field else "Health-degree holders"
+    title = f"{who} in {where}"
     subtitle = (
-        f"Skill underutilization of college-educated immigrants with health degrees: {prov.survey}"
+        "Skill underutilization of college-educated immigrants"
+        + ("" if every_field else " with health degrees")
+        + f": {prov.survey}"
     )
     source = f"{prov.source_line()} Fact sheet: brainwaste {__version__}."
     notes = [n for n in meta.get("notes", []) if not n.startswith("SYNTHETIC")]
-    del years
     return FactSheet(
         place, stem, title, subtitle, head, findings, drawn, method_box(meta, prov), source, prov,
         house, notes,

@@ -90,6 +90,7 @@ OUTCOME_WORDS = {
     "employed_low_skill": "work in low-skilled jobs",
     "employed_middle_skill": "work in middle-skilled jobs",
     "employed_outside_health": "work outside health occupations",
+    "employed_health_part_time": "work part-time in a health occupation",
     "unemployed": "are unemployed",
     "not_in_labor_force": "are out of the labor force",
 }
@@ -102,6 +103,36 @@ def underutilized_words(outcomes=DEFAULT_UNDERUTILIZED) -> str:
     """``"work in low-skilled jobs or are unemployed"`` for a profile's underutilized outcomes."""
     words = [OUTCOME_WORDS.get(o, o.replace("_", " ")) for o in outcomes]
     return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " or " + words[-1]
+
+
+@dataclass(frozen=True)
+class Definition:
+    """What the sentences need to know of a definition profile to word its rate right."""
+
+    underutilized: tuple[str, ...] = DEFAULT_UNDERUTILIZED
+    #: True when the rate is a share of the labor force, False when of all holders.
+    of_labor_force: bool = True
+    #: "a college health degree", or "a college degree" for a profile of every field.
+    degree: str = "a college health degree"
+
+    @classmethod
+    def of(cls, settings: dict | None) -> Definition:
+        """From a profile's settings (``Profile.settings()``, or a run's ``meta["profile"]``)."""
+        if not settings:
+            return cls()
+        return cls(
+            tuple(settings.get("underutilized") or DEFAULT_UNDERUTILIZED),
+            settings.get("rate_denominator", "labor_force") == "labor_force",
+            "a college degree"
+            if settings.get("degree_set") == "all"
+            else "a college health degree",
+        )
+
+    @property
+    def who(self) -> str:
+        """The rate's universe after a group name: "who hold ... and are in the labor force"."""
+        lf = " and are in the labor force" if self.of_labor_force else ""
+        return f"who hold {self.degree}{lf}"
 
 
 # -- numbers in words -----------------------------------------------------------------------------
@@ -269,18 +300,19 @@ def headline(
     estimates: pd.DataFrame,
     place: str,
     synthetic: bool = False,
-    underutilized: tuple[str, ...] = DEFAULT_UNDERUTILIZED,
+    definition: Definition | dict | None = None,
 ) -> Finding | None:
     """The one sentence a fact sheet leads with: the lead group's underutilization rate against
-    the U.S.-born's, in the place (`underutilized`: the profile's outcomes, for the wording)."""
+    the U.S.-born's, in the place (`definition`: the profile, or its settings, for the wording)."""
+    d = definition if isinstance(definition, Definition) else Definition.of(definition)
     lead = lead_group(estimates, place)
     a = estimate_of(estimates, place, lead, "underutilized")
     b = estimate_of(estimates, place, "us_born", "underutilized")
     if a is None:
         return None
     text = (
-        f"In {place_name(place)}, {share_in_words(a)} of the {GROUP_WORDS[lead]} who hold a "
-        f"college health degree and are in the labor force {underutilized_words(underutilized)}"
+        f"In {place_name(place)}, {share_in_words(a)} of the {GROUP_WORDS[lead]} "
+        f"{d.who} {underutilized_words(d.underutilized)}"
     )
     if b is not None:
         text += f", a rate {compared(a, b, 'that of the ' + GROUP_WORDS['us_born'])}"
@@ -294,7 +326,7 @@ def key_findings(
     estimates: pd.DataFrame,
     place: str,
     synthetic: bool = False,
-    underutilized: tuple[str, ...] = DEFAULT_UNDERUTILIZED,
+    definition: Definition | dict | None = None,
 ) -> list[Finding]:
     """Four to six sentences about one place, each number with its 90% MOE.
 
@@ -303,6 +335,7 @@ def key_findings(
     U.S.-born; the low-skilled and unemployed parts of the lead group's rate; and the place
     against the nation when the table has the nation. Cells missing from the table are skipped.
     """
+    d = definition if isinstance(definition, Definition) else Definition.of(definition)
     where = place_name(place)
     lead = lead_group(estimates, place)
     lead_words = GROUP_WORDS[lead]
@@ -315,24 +348,24 @@ def key_findings(
     abroad = get(lead, "total", "count") if lead != "immigrant" else None
     if born is not None and imm is not None:
         text = (
-            f"{_capital(where)} has {count_in_words(imm)} immigrants with a college health degree"
+            f"{_capital(where)} has {count_in_words(imm)} immigrants with {d.degree}"
             + (f", {count_in_words(abroad)} of them {lead_words}," if abroad is not None else "")
-            + f" and {count_in_words(born)} U.S.-born college graduates with a health degree"
+            + f" and {count_in_words(born)} U.S.-born holders of {d.degree}"
         )
         cells = [(place, "immigrant", "total"), (place, "us_born", "total")]
         if abroad is not None:
             cells.insert(1, (place, lead, "total"))
         out.append(Finding(_marked(text + ".", synthetic), tuple(cells), _count_figure(imm)))
 
-    h = headline(estimates, place, synthetic, underutilized)
+    h = headline(estimates, place, synthetic, d)
     if h is not None:
         out.append(h)
 
     count = get(lead, "underutilized", "count")
     if count is not None:
         text = (
-            f"That is {count_in_words(count)} {lead_words} with a health degree whose skills are "
-            "underused"
+            f"That is {count_in_words(count)} {lead_words} with {d.degree} who "
+            f"{underutilized_words(d.underutilized)}"
         )
         out.append(
             Finding(

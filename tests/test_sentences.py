@@ -90,11 +90,11 @@ def test_key_findings_of_a_hand_made_table():
     assert texts[0] == (
         "Massachusetts has about 41,700 (±2,100) immigrants with a college health degree, about "
         "20,400 (±1,300) of them immigrants educated abroad, and about 139,000 (±4,000) U.S.-born "
-        "college graduates with a health degree."
+        "holders of a college health degree."
     )
     assert texts[2] == (
-        "That is about 4,400 (±800) immigrants educated abroad with a health degree whose skills "
-        "are underused."
+        "That is about 4,400 (±800) immigrants educated abroad with a college health degree who "
+        "work in low-skilled jobs or are unemployed."
     )
     # 0.15 against 0.13: difference 0.02, MOE sqrt(0.03^2 + 0.01^2) = 0.032
     assert texts[3] == (
@@ -115,6 +115,22 @@ def test_key_findings_of_a_hand_made_table():
     assert [f.figure for f in found] == ["41,700", "24%", "4,400", "15%", "21%", "24% vs 20.0%"]
     assert found[1].cells == (("MA", "immigrant_foreign_educated", "underutilized"),
                               ("MA", "us_born", "underutilized"))  # fmt: skip
+
+
+def test_wording_follows_the_profile():
+    t = _ma(0.24, 0.04)
+    settings = {"underutilized": ["employed_outside_health", "unemployed", "not_in_labor_force"],
+                "rate_denominator": "total", "degree_set": "core"}  # fmt: skip
+    text = sentences.headline(t, "MA", definition=settings).text
+    assert (
+        "immigrants educated abroad who hold a college health degree work outside health " in text
+    )
+    assert "occupations, are unemployed or are out of the labor force, a rate higher" in text
+    assert "labor force work" not in text  # the rate is of all holders, not the labor force
+    settings = {"degree_set": "all"}
+    assert "who hold a college degree and are in the labor force work in low-skilled jobs" in (
+        sentences.headline(t, "MA", definition=settings).text
+    )
 
 
 def test_synthetic_sentences_say_so():
