@@ -204,6 +204,34 @@ def build_parser() -> argparse.ArgumentParser:
             _add_style(p)
         p.add_argument("--no-progress", action="store_true", help="no progress bars")
 
+    p = sub.add_parser("trend", help="estimate several survey years on one definition and test their changes",
+                       description="Estimate every survey year on one definition profile and write "
+                       "DATA_DIR/processed/trend_{FIRST}-{LAST}_{PERIOD}yr.csv (the estimates of each year) and "
+                       "changes_{FIRST}-{LAST}_{PERIOD}yr.csv (differences between years with their SE, 90% MOE and "
+                       "significance), earnings in the last year's dollars (CPI-U-RS), the trend figures, workbook "
+                       "and gallery. Years already estimated with the same profile, inputs and version are reused.",
+                       epilog="examples:\n  brainwaste trend --sample\n"
+                       "  brainwaste trend --years 2012-2024 --period 1 --states MA,US\n"
+                       "  brainwaste trend --years 2014,2019,2024 --period 5 --states all",
+                       formatter_class=argparse.RawDescriptionHelpFormatter)  # fmt: skip
+    p.add_argument("--sample", action="store_true",
+                   help="the embedded synthetic sample over several years (offline; default years "
+                   "2016,2019,2022,2024, every state; outputs marked SYNTHETIC)")  # fmt: skip
+    p.add_argument("--years", metavar="YEARS",
+                   help="a range 2012-2024 or a list 2016,2019,2024 (2020 1-year is skipped: no standard file)")  # fmt: skip
+    p.add_argument("--period", type=_period,
+                   help="1 (1-year files) or 5 (5-year files, which must not overlap: e.g. 2014,2019,2024)")  # fmt: skip
+    p.add_argument("--states", metavar="LIST",
+                   help="USPS codes like MA,NY; MA,US for a state and the nation (national file); 'all' for every state")  # fmt: skip
+    _add_profile(p)
+    _add_source(p)
+    _add_data_dir(p)
+    _add_reports_dir(p)
+    p.add_argument(
+        "--no-figures", action="store_true", help="only the tables, no figures or workbook"
+    )
+    p.add_argument("--no-progress", action="store_true", help="no progress bars")
+
     p = sub.add_parser("figures", help="redraw figures and tables from DATA_DIR/processed",
                        description="Draw the chart catalog and the workbook from the estimates already in DATA_DIR/processed.")  # fmt: skip
     p.add_argument("--year", type=_year, help="which estimates (default: the latest written)")
@@ -387,6 +415,51 @@ def _cmd_report(args) -> None:
     )
 
 
+def _cmd_trend(args) -> None:
+    from .trend import draw_trend, run_trend, write_trend
+
+    trend = run_trend(
+        args.years, args.period, args.states, profile=args.profile, sample=args.sample,
+        source=args.source, data_dir=args.data_dir, base_url=args.base_url,
+        progress=not args.no_progress,
+    )  # fmt: skip
+    write_trend(trend, args.data_dir)
+    if not args.no_figures:
+        draw_trend(trend, args.reports_dir)
+    if trend.synthetic:
+        print("SYNTHETIC DATA: illustration only; these are not Census estimates")
+    _trend_summary(trend)
+    for note in trend.notes:
+        print(f"note: {note}")
+    reused = ", ".join(map(str, trend.reused)) or "none"
+    print(f"years: {', '.join(map(str, trend.years))} (kept results reused: {reused})")
+    print(f"outputs: {config.processed_dir(args.data_dir)}" + (
+        "" if args.no_figures else f" and {config.reports_dir(args.reports_dir)}"))  # fmt: skip
+
+
+def _trend_summary(trend) -> None:
+    """The underutilization rate's change from the first to the last year, by state and group."""
+    c = trend.changes
+    c = c[(c["outcome"] == "underutilized") & (c["year_from"] == trend.years[0])
+          & (c["year_to"] == trend.years[-1])]  # fmt: skip
+    states = list(dict.fromkeys(c["state"]))
+    if len(states) > 6:  # every state: the focus state and the nation (all in the changes file)
+        from .figures.catalog import focus_state
+
+        c = c[c["state"].isin([focus_state(states), "US"])]
+    if c.empty:
+        return
+    print(f"underutilization rate, {trend.years[0]} -> {trend.years[-1]} (change, 90% MOE)")
+    for r in c.itertuples():
+        if r.share_from != r.share_from and r.share_to != r.share_to:
+            continue
+        diff = "" if r.share_diff != r.share_diff else f"{100 * r.share_diff:+.1f}"
+        moe = "" if r.share_diff_moe90 != r.share_diff_moe90 else f"{100 * r.share_diff_moe90:.1f}"
+        sig = {True: " significant", False: ""}.get(r.significant90, "")
+        print(f"{r.state:5} {r.population:28} {100 * r.share_from:5.1f}% -> {100 * r.share_to:5.1f}% "
+              f"{diff:>6} +/- {moe:>4}{sig}")  # fmt: skip
+
+
 def _cmd_figures(args) -> None:
     from .api import figures
 
@@ -493,6 +566,7 @@ COMMANDS = {
     "estimate": _cmd_estimate,
     "report": _cmd_report,
     "figures": _cmd_figures,
+    "trend": _cmd_trend,
     "check": _cmd_check,
     "factsheet": _cmd_factsheet,
     "profiles": _cmd_profiles,

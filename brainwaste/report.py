@@ -87,17 +87,21 @@ def file_digest(path: str | os.PathLike) -> dict:
 
 
 def sample_paths(
-    data_dir: str | os.PathLike | None = None, states=None, seed: int = SAMPLE_SEED
+    data_dir: str | os.PathLike | None = None,
+    states=None,
+    seed: int = SAMPLE_SEED,
+    year: int = SAMPLE_YEAR,
 ) -> list[Path]:
-    """The synthetic sample's zips under DATA_DIR/raw/sample, written first if absent."""
-    from .pums import synthetic
+    """The synthetic sample's zips of a survey year under DATA_DIR/raw/sample, written first if
+    absent (years other than 2024 come from :mod:`brainwaste.sample_years`)."""
+    from .sample_years import write_sample_year
 
     states = list(states or synthetic_default_states())
     out = config.raw_dir(data_dir) / "sample" / f"seed{seed}"
-    paths = [out / str(SAMPLE_YEAR) / "1-Year" / f"csv_p{s.lower()}.zip" for s in states]
+    paths = [out / str(year) / "1-Year" / f"csv_p{s.lower()}.zip" for s in states]
     if not all(p.exists() for p in paths):
-        log(f"writing the synthetic sample ({len(states)} states, seed {seed}) to {out}")
-        synthetic.write_sample(out, states=states, year=SAMPLE_YEAR, seed=seed)
+        log(f"writing the {year} synthetic sample ({len(states)} states, seed {seed}) to {out}")
+        write_sample_year(out, year, states=states, seed=seed)
     return paths
 
 
@@ -135,13 +139,14 @@ def load_dataset(
     synthetic_flag = False
     if sample:
         wanted = parse_states(states) if states else None
-        paths = sample_paths(data_dir)
+        sample_year = SAMPLE_YEAR if year is None else int(year)
+        paths = sample_paths(data_dir, year=sample_year)
         if wanted:
             keep = {s.lower() for s in (fifty_states_and_dc() if wanted == [NATION] else wanted)}
             paths = [p for p in paths if p.name[5:7] in keep]
         inputs, year, period, synthetic_flag, source = (
             paths,
-            SAMPLE_YEAR,
+            sample_year,
             SAMPLE_PERIOD,
             True,
             "sample",

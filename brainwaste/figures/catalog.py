@@ -18,13 +18,15 @@ import pandas as pd
 from .. import config
 from ..errors import InputError
 from ..geography import NATION, state
-from . import charts
+from . import charts, trend_charts
 from .export import Provenance
 from .gallery import GalleryFigure, write_gallery
 from .workbook import write_tables
 
 #: Key of ``tables`` that may hold the estimates of several survey years (for the trend).
 ALL_YEARS = "estimates_all_years"
+#: Keys of ``tables`` that ``brainwaste trend`` adds: the stacked years and the changes.
+TREND_TABLES = ("trend", "changes")
 
 SECTIONS = {
     "outcomes": "Labor-market outcomes",
@@ -74,7 +76,7 @@ def draw_all(tables: dict[str, pd.DataFrame], meta: dict, reports_dir: Path) -> 
     prov = provenance(meta)
     year = int(meta["year"])
     all_years = tables.get(ALL_YEARS, tables["estimates"])
-    one = {k: _one_year(v, year) for k, v in tables.items() if k != ALL_YEARS}
+    one = {k: _one_year(v, year) for k, v in tables.items() if k not in (ALL_YEARS, *TREND_TABLES)}
     est = one["estimates"]
     states = [s for s in est["state"].unique() if s != NATION]
     focus = focus_state(states) if states else None
@@ -146,10 +148,48 @@ def draw_all(tables: dict[str, pd.DataFrame], meta: dict, reports_dir: Path) -> 
                 trend_prov.source_line(),
             )
 
+    if tables.get("trend") is not None:
+        for path, caption in _draw_trend(tables, meta, places, prov, reports_dir):
+            add(path, caption, "trend", trend_provenance(meta).source_line())
+
+    one.update({k: tables[k] for k in TREND_TABLES if tables.get(k) is not None})
     table_files = write_tables(one, meta, reports_dir)
     written += table_files
     written.append(write_gallery(gallery, meta, prov, reports_dir, table_files))
     return written
+
+
+def trend_provenance(meta: dict) -> Provenance:
+    """Provenance of a ``brainwaste trend`` run (its meta lists the years)."""
+    return Provenance.for_years(
+        meta["years"], int(meta["period"]), meta["profile"]["name"], meta["synthetic"],
+        moe=bool(meta.get("replicate_weights", True)),
+    )  # fmt: skip
+
+
+def _draw_trend(tables, meta, places, prov, reports_dir) -> list[tuple[list[Path], str]]:
+    """The charts of a trend: the rate over time per place, the change by state."""
+    trend, changes = tables["trend"], tables.get("changes")
+    tprov = trend_provenance(meta)
+    skipped = meta.get("skipped_years", [])
+    out = [
+        (
+            trend_charts.underutilization_trend(trend, place, tprov, reports_dir, skipped),
+            f"Underutilization rate over time: {_place_name(place)}",
+        )
+        for place in places
+    ]
+    states = [s for s in trend["state"].unique() if s != NATION]
+    if changes is not None and len(states) > 1:
+        out.append(
+            (
+                trend_charts.underutilization_change_by_state(
+                    changes, tprov, reports_dir, trend=trend
+                ),
+                "Change in the underutilization rate of immigrants educated abroad, by state",
+            )
+        )
+    return out
 
 
 def load_all_processed(

@@ -36,6 +36,9 @@ SHEETS = {
     "occupations": "Occupations of employed health-degree holders by state x population.",
     "health_workforce": "Workers in health occupations (any education) and the immigrant share.",
     "forgone_earnings": "Annual earnings forgone by underutilized health-degree holders.",
+    "trend": "The estimates of every survey year of a trend, one block per year, on one profile.",
+    "changes": "Change between survey years (first -> each later year, each year -> the next) "
+    "with the SE of the difference, sqrt(SE1^2 + SE2^2), its 90% MOE and significance.",
 }
 
 #: Definitions of every column of the tables (shown on the README sheet).
@@ -89,6 +92,21 @@ COLUMNS = {
     "mean_gap_se": "Replicate standard error of mean_gap.",
     "earnings_variable": "PUMS variable the earnings come from: PERNP (total person's earnings) "
     "or, when the input lacks it, WAGP (wages or salary income).",
+    "year_from": "First survey year of the change (changes sheet).",
+    "year_to": "Second survey year of the change.",
+    "share_from": "share in year_from.",
+    "share_to": "share in year_to.",
+    "share_diff": "share_to - share_from (in shares: 0.02 = 2 percentage points).",
+    "share_diff_se": "Standard error of share_diff: sqrt(SE_from^2 + SE_to^2), the years being "
+    "independent samples.",
+    "share_diff_moe90": "90% margin of error of share_diff: 1.645 x share_diff_se.",
+    "count_from": "count in year_from.",
+    "count_to": "count in year_to.",
+    "count_diff": "count_to - count_from.",
+    "count_diff_se": "Standard error of count_diff: sqrt(SE_from^2 + SE_to^2).",
+    "count_diff_moe90": "90% margin of error of count_diff.",
+    "significant90": "TRUE when |share_diff| > 1.645 x share_diff_se: the change of the share "
+    "is statistically significant at the 90% level; empty without replicate weights.",
 }
 
 SOURCES = [
@@ -106,8 +124,13 @@ _ZIP_TIME = (1980, 1, 1, 0, 0, 0)
 
 _HEADER_FILL = PatternFill("solid", fgColor="DDE7F0")
 _WARN_FONT = Font(bold=True, color="D55E00", size=12)
-_PERCENT_COLUMNS = ("share", "share_se", "share_moe90", "count_cv", "share_of_employed")
-_INTEGER_COLUMNS = ("n_unweighted", "immigrants_n", "comparison_records", "year", "period")
+_PERCENT_COLUMNS = (
+    "share", "share_se", "share_moe90", "count_cv", "share_of_employed", "share_from", "share_to",
+    "share_diff", "share_diff_se", "share_diff_moe90",
+)  # fmt: skip
+_INTEGER_COLUMNS = (
+    "n_unweighted", "immigrants_n", "comparison_records", "year", "period", "year_from", "year_to",
+)  # fmt: skip
 
 
 def _number_format(column: str) -> str | None:

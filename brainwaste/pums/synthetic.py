@@ -71,6 +71,7 @@ import zipfile
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
+from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
@@ -121,6 +122,22 @@ ESR_CODES = np.array([1, 2, 3, 4, 5, 6])
 IMMIGRANT_GROUPS = ("immigrant_us_educated", "immigrant_foreign_educated")
 
 
+class Drift(NamedTuple):
+    """Multipliers that move a survey year away from the calibrated one (1.0: as calibrated).
+
+    ``low_skill`` scales the low-tier share of every college graduate's occupations,
+    ``foreign_educated`` the foreign-educated contrast on top of it, ``unemployment`` every
+    group's unemployment share (the labor force stays the same size).
+    """
+
+    low_skill: float = 1.0
+    foreign_educated: float = 1.0
+    unemployment: float = 1.0
+
+
+NO_DRIFT = Drift()
+
+
 # -- parameters ------------------------------------------------------------------------------------
 
 
@@ -160,9 +177,9 @@ def _band(age: np.ndarray) -> np.ndarray:
     return np.searchsorted(AGE_BANDS, age, side="right") - 1
 
 
-@lru_cache(maxsize=1)
-def _tables() -> dict:
-    """Arrays derived once from the parameters."""
+@lru_cache(maxsize=16)
+def _tables(drift: Drift = NO_DRIFT) -> dict:
+    """Arrays derived once from the parameters (and a year's drift)."""
     P = params()
     t: dict = {}
     # age x SCHL (index 0 = blank, 1..24 = code) by nativity
@@ -217,9 +234,12 @@ def _tables() -> dict:
     rates = gc["rates_2024"]["values"]
     for grp in ("health_ba", "other_ba"):
         base = dists[(grp, "2")]
-        usb_low = _low_share(dists[(grp, "1")], t["tier"])
+        usb_low = _low_share(dists[(grp, "1")], t["tier"]) * drift.low_skill
+        if drift.low_skill != 1.0:
+            dists[(grp, "1")] = _tilt_low(dists[(grp, "1")], t["tier"], min(0.9, usb_low))
         for g in IMMIGRANT_GROUPS:
-            target = min(0.9, usb_low * gc["factors"][grp][g])
+            extra = drift.foreign_educated if g == IMMIGRANT_GROUPS[1] else 1.0
+            target = min(0.9, usb_low * gc["factors"][grp][g] * extra)
             dists[(grp, g)] = _tilt_low(base, t["tier"], target)
     t["occ"] = {k: _dist({str(c): p for c, p in v.items()}) for k, v in dists.items()}
     # ESR tables [group, nativity, band(16+ bands: index 2..9), 6]
@@ -233,6 +253,13 @@ def _tables() -> dict:
                 for k, v in d.items():
                     esr[gi, ni, bi, int(k) - 1] = v
                 esr[gi, ni, bi] /= esr[gi, ni, bi].sum()
+    if drift.unemployment != 1.0:  # same labor force, more or fewer of it unemployed
+        lf = esr[..., :3].sum(axis=-1)
+        esr[..., 2] = np.minimum(esr[..., 2] * drift.unemployment, lf)
+        emp = esr[..., 0] + esr[..., 1]
+        scale = np.divide(lf - esr[..., 2], emp, out=np.zeros_like(emp), where=emp > 0)
+        esr[..., 0] *= scale
+        esr[..., 1] *= scale
     t["esr"] = esr
     t["unemp_factor"] = {
         (grp, g): gc["factors"][grp][g]
@@ -372,9 +399,9 @@ def _state_rng(seed: int, fips: str) -> np.random.Generator:
     return np.random.default_rng(ss)
 
 
-def _generate_state(usps: str, year: int, seed: int, n: int) -> pa.Table:
+def _generate_state(usps: str, year: int, seed: int, n: int, drift: Drift = NO_DRIFT) -> pa.Table:
     P = params()
-    T = _tables()
+    T = _tables(drift)
     st = state(usps)
     rng = _state_rng(seed, st.fips)
     pop = P["states"]["population"]["values"][usps]
@@ -883,6 +910,7 @@ def generate_persons(
     year: int = DEFAULT_YEAR,
     seed: int = DEFAULT_SEED,
     size: str | int = "default",
+    drift: Drift = NO_DRIFT,
 ) -> pd.DataFrame:
     """Generate the synthetic person records of `states` (default: 50 states and DC).
 
@@ -894,7 +922,7 @@ def generate_persons(
     seed = _check_seed(seed)
     _schema(year)
     sizes = records_per_state(states, size)
-    tables = [_generate_state(u, year, seed, sizes[u]) for u in states]
+    tables = [_generate_state(u, year, seed, sizes[u], drift) for u in states]
     tbl = pa.concat_tables(tables)
     return tbl.to_pandas()
 
@@ -941,6 +969,7 @@ def write_sample(
     year: int = DEFAULT_YEAR,
     seed: int = DEFAULT_SEED,
     size: str | int = "default",
+    drift: Drift = NO_DRIFT,
 ) -> list[Path]:
     """Write the synthetic sample as Census-style zips ``out_dir/{year}/1-Year/csv_p{st}.zip``.
 
@@ -955,7 +984,7 @@ def write_sample(
     paths = []
     for usps in states:
         st = state(usps)
-        tbl = _generate_state(usps, year, seed, sizes[usps])
+        tbl = _generate_state(usps, year, seed, sizes[usps], drift)
         members = {
             f"psam_p{st.fips}.csv": _csv_bytes(tbl),
             README_MEMBER: _readme(usps, st.fips, year, seed, size, len(tbl)).encode("utf-8"),

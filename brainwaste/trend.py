@@ -1,0 +1,611 @@
+"""Change over time: each survey year estimated on one definition profile, lined up, and the
+difference between years with its standard error.
+
+``brainwaste trend`` runs :func:`run_trend` then :func:`write_trend`, which writes
+
+- ``DATA_DIR/processed/trend_{FIRST}-{LAST}_{PERIOD}yr.csv`` (and ``.parquet``): the estimates
+  table of every year, one block per year (the columns of ``estimates_{YEAR}_{PERIOD}yr.csv``);
+- ``DATA_DIR/processed/changes_{FIRST}-{LAST}_{PERIOD}yr.csv``: for every state x population x
+  outcome, the change from the first year to each later year and from each year to the next
+  (:data:`CHANGE_COLUMNS`);
+- ``forgone_earnings_trend_{FIRST}-{LAST}_{PERIOD}yr.csv`` when the records have earnings, every
+  dollar amount in the last year's dollars (CPI-U-RS), and a ``.meta.json`` for the three.
+
+Differences between years: two ACS years (or two non-overlapping 5-year periods) are independent
+samples, so SE(x2 - x1) = sqrt(SE1^2 + SE2^2) and a change is significant at the 90% level when
+|x2 - x1| > 1.645 x SE(x2 - x1), as the Census Bureau's "Understanding and Using American
+Community Survey Data" (2020, ch. 7 and 8: comparing estimates) sets out. Overlapping 5-year
+periods share sample records, so they are refused rather than compared with a formula that
+would overstate the SE.
+
+Per-year results are kept in ``DATA_DIR/processed/trend_years/`` and read back, without reading
+any record, when the profile's settings, the input files' checksums and the package version are
+those of the kept year; adding a year to a trend therefore costs that one year.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from . import __version__, config
+from .acquire.periods import NO_STANDARD_1YR, validate_period
+from .atomic import write_atomic
+from .errors import DataNotAvailable, InputError
+from .estimate.replicate import Z90
+from .geography import NATION, fifty_states_and_dc, parse_states
+from .method.profile import Profile, load_profile
+from .report import (
+    SAMPLE_SEED,
+    Dataset,
+    estimates_for,
+    file_digest,
+    inputs_checksum,
+    load_dataset,
+    log,
+    write_table,
+)
+
+#: Columns of the changes table (contract).
+CHANGE_COLUMNS = [
+    "state", "population", "outcome", "year_from", "year_to",
+    "share_from", "share_to", "share_diff", "share_diff_se", "share_diff_moe90",
+    "count_from", "count_to", "count_diff", "count_diff_se", "count_diff_moe90",
+    "significant90", "profile",
+]  # fmt: skip
+
+#: Dollar columns of the forgone-earnings table, moved to the last year's dollars.
+DOLLAR_COLUMNS = (
+    "forgone_earnings", "forgone_earnings_se", "forgone_earnings_moe90", "mean_gap", "mean_gap_se",
+)  # fmt: skip
+
+#: Where per-year results are kept, under DATA_DIR/processed.
+KEPT_DIR = "trend_years"
+
+#: The 1-year survey years whose occupation codes changed (2010 -> 2018 Census codes).
+OCCUPATION_RECODE_YEAR = 2018
+
+
+# -- which years ----------------------------------------------------------------------------------
+
+
+def parse_years(spec: str | int | list[int] | tuple[int, ...]) -> list[int]:
+    """Survey years from "2012-2024", "2016,2019,2024", a mix ("2012-2014,2019"), or a list."""
+    if isinstance(spec, int):
+        return [spec]
+    if isinstance(spec, list | tuple):
+        parts = [str(p) for p in spec]
+    else:
+        parts = [p.strip() for p in str(spec).split(",") if p.strip()]
+    years: list[int] = []
+    for part in parts:
+        try:
+            if "-" in part[1:]:
+                lo, hi = (int(p) for p in part.split("-", 1))
+                if hi < lo:
+                    raise InputError(f"--years: empty range {part!r}; write it first-last")
+                years.extend(range(lo, hi + 1))
+            else:
+                years.append(int(part))
+        except ValueError:
+            raise InputError(
+                f"--years: {part!r} is not a year; use a range 2012-2024 or a list 2016,2019,2024"
+            ) from None
+    if not years:
+        raise InputError("--years: give a range such as 2012-2024 or a list such as 2016,2019,2024")
+    return sorted(set(years))
+
+
+@dataclass(frozen=True)
+class YearPlan:
+    """The survey years a trend estimates, and why any asked-for year is left out."""
+
+    years: tuple[int, ...]
+    period: int
+    notes: tuple[str, ...] = ()
+    skipped: tuple[int, ...] = ()
+
+
+def plan_years(years: list[int], period: int) -> YearPlan:
+    """Check the years of a trend: supported, an existing product, at least two, and for 5-year
+    files not overlapping. The 2020 1-year file, which does not exist in standard form, is left
+    out with a note; everything else wrong is an InputError saying what to ask for instead."""
+    if period not in (1, 5):
+        raise InputError(f"--period {period}: give 1 (1-year files) or 5 (5-year files)")
+    out_of_range = [y for y in years if not config.FIRST_YEAR <= y <= config.LAST_YEAR]
+    if out_of_range:
+        raise InputError(
+            f"--years: {', '.join(map(str, out_of_range))} outside the supported survey years "
+            f"{config.FIRST_YEAR}-{config.LAST_YEAR}"
+        )
+    notes, kept, skipped = [], [], []
+    for y in sorted(set(years)):
+        if period == 1 and y in NO_STANDARD_1YR:
+            notes.append(f"{y} skipped: {NO_STANDARD_1YR[y]}")
+            skipped.append(y)
+        else:
+            validate_period(y, period)
+            kept.append(y)
+    if not kept:
+        raise DataNotAvailable(
+            f"no survey year with a {period}-year file in {_span(years)}: choose other --years"
+        )
+    if len(kept) < 2:
+        raise InputError(
+            f"a trend needs at least two survey years; only {kept[0]} has a {period}-year file "
+            "in --years"
+        )
+    if period == 5:
+        close = [(a, b) for a, b in zip(kept, kept[1:], strict=False) if b - a < 5]
+        if close:
+            a, b = close[0]
+            suggestion = ",".join(str(y) for y in range(kept[-1], config.FIRST_YEAR - 1, -5))
+            raise InputError(
+                f"5-year files {a - 4}-{a} and {b - 4}-{b} overlap (they share survey years, so "
+                "their difference has no valid SE): choose years at least 5 apart, e.g. "
+                f"--years {','.join(reversed(suggestion.split(',')))}"
+            )
+    return YearPlan(tuple(kept), period, tuple(notes), tuple(skipped))
+
+
+def _span(years) -> str:
+    ys = sorted(years)
+    return str(ys[0]) if len(ys) == 1 else f"{ys[0]}-{ys[-1]}"
+
+
+# -- states ---------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Places:
+    """What to read (``load``: state files, or US for the national file) and which rows to keep."""
+
+    load: tuple[str, ...]
+    report: tuple[str, ...] | None  # None: every row the estimates hold
+
+    @property
+    def key(self) -> str:
+        """A short name for the set of files read (part of a kept result's file name)."""
+        if set(fifty_states_and_dc()) <= set(self.load):
+            return "all"
+        text = "-".join(sorted(self.load))
+        return text if len(text) <= 40 else hashlib.sha256(text.encode()).hexdigest()[:12]
+
+
+def places(spec: str | list[str], sample: bool = False) -> Places:
+    """ "MA,US": Massachusetts and the nation from the national file; "all": every state and
+    their total; "MA,NY": those states. The synthetic sample has no national file: its states
+    are read and summed instead."""
+    items = [p.strip().upper() for p in (spec.split(",") if isinstance(spec, str) else spec)]
+    items = [p for p in items if p]
+    if NATION in items and len(items) > 1:
+        others = parse_states([p for p in items if p != NATION])
+        load = tuple(fifty_states_and_dc()) if sample else (NATION,)
+        return Places(load, (*others, NATION))
+    codes = parse_states(items)
+    if sample and codes == [NATION]:
+        return Places(tuple(fifty_states_and_dc()), None)
+    return Places(tuple(codes), None)
+
+
+# -- one year -------------------------------------------------------------------------------------
+
+
+@dataclass
+class YearResult:
+    """The estimates (and forgone earnings, in the year's own dollars) of one survey year."""
+
+    year: int
+    estimates: pd.DataFrame
+    forgone: pd.DataFrame | None
+    meta: dict
+    reused: bool = False
+
+
+@dataclass(frozen=True)
+class Request:
+    period: int
+    places: Places
+    profile: Profile
+    sample: bool = False
+    source: str = "files"
+    data_dir: str | os.PathLike | None = None
+    base_url: str | None = None
+    progress: bool = True
+    seed: int = SAMPLE_SEED
+
+    @property
+    def source_name(self) -> str:
+        return "sample" if self.sample else self.source
+
+
+def _kept_stem(req: Request, year: int) -> Path:
+    folder = config.processed_dir(req.data_dir) / KEPT_DIR / req.profile.name / req.source_name
+    return folder / f"{year}_{req.period}yr_{req.places.key}"
+
+
+def expected_inputs(req: Request, year: int) -> list[Path] | None:
+    """The files a year is read from, when they can be named without reading anything (None for
+    the Census API, which has no input files)."""
+    if req.sample:
+        base = config.raw_dir(req.data_dir) / "sample" / f"seed{req.seed}" / str(year) / "1-Year"
+        return [base / f"csv_p{s.lower()}.zip" for s in req.places.load]
+    if req.source == "api":
+        return None
+    from .acquire.bulk import local_path
+
+    raw = config.raw_dir(req.data_dir)
+    return [local_path(raw, year, req.period, s) for s in req.places.load]
+
+
+def _digests(paths: list[Path], known: dict[str, dict]) -> list[dict]:
+    """Size, modification time and SHA-256 of each file; the SHA-256 is taken from `known` when
+    size and modification time are unchanged (hashing a national file takes seconds)."""
+    out = []
+    for p in paths:
+        st = p.stat()
+        k = known.get(str(p))
+        if k and k.get("bytes") == st.st_size and k.get("mtime_ns") == st.st_mtime_ns:
+            out.append({"path": str(p), "bytes": st.st_size, "sha256": k["sha256"],
+                        "mtime_ns": st.st_mtime_ns})  # fmt: skip
+        else:
+            d = file_digest(p)
+            d["mtime_ns"] = st.st_mtime_ns
+            out.append(d)
+    return out
+
+
+def read_kept(req: Request, year: int, notes: list[str]) -> YearResult | None:
+    """The kept result of a year when it still holds: same package version, same profile
+    settings, same input checksums. Otherwise None (and a note when the profile differs)."""
+    stem = _kept_stem(req, year)
+    meta_path = stem.with_suffix(".json")
+    if not meta_path.exists():
+        return None
+    try:
+        meta = json.loads(meta_path.read_text())
+    except (OSError, json.JSONDecodeError):
+        return None
+    if meta.get("brainwaste_version") != __version__:
+        return None
+    if meta.get("profile") != req.profile.settings():
+        notes.append(
+            f"kept {year} results were made with other settings of profile "
+            f"'{req.profile.name}': {year} estimated again"
+        )
+        return None
+    if meta.get("inputs_sha256") is None:  # API extracts: no input checksum to trust
+        return None
+    paths = expected_inputs(req, year)
+    if paths is None or not all(p.exists() for p in paths):
+        return None
+    known = {i["path"]: i for i in meta.get("inputs", [])}
+    if inputs_checksum(_digests(paths, known)) != meta["inputs_sha256"]:
+        return None
+    est_path = stem.with_suffix(".parquet")
+    if not est_path.exists():
+        return None
+    estimates = pd.read_parquet(est_path)
+    forgone_path = _forgone_path(stem)
+    forgone = pd.read_parquet(forgone_path) if forgone_path.exists() else None
+    return YearResult(year, estimates, forgone, meta, reused=True)
+
+
+def _forgone_path(stem: Path) -> Path:
+    return stem.parent / f"{stem.name}.forgone.parquet"
+
+
+def _keep(req: Request, result: YearResult) -> None:
+    stem = _kept_stem(req, result.year)
+    write_table(result.estimates, stem)
+    stem.with_suffix(".csv").unlink(missing_ok=True)  # the parquet is what is read back
+    if result.forgone is not None:
+        write_atomic(_forgone_path(stem), lambda t: result.forgone.to_parquet(t, index=False))
+    write_atomic(
+        stem.with_suffix(".json"), lambda t: t.write_text(json.dumps(result.meta, indent=2) + "\n")
+    )
+
+
+def _load(req: Request, year: int) -> Dataset:
+    common = {"profile": req.profile, "data_dir": req.data_dir, "progress": req.progress}
+    if req.sample:
+        return load_dataset(sample=True, year=year, states=list(req.places.load), **common)
+    return load_dataset(
+        year=year, period=req.period, states=list(req.places.load), source=req.source,
+        base_url=req.base_url, **common,
+    )  # fmt: skip
+
+
+def estimate_year(req: Request, year: int) -> YearResult:
+    """Read and classify one year's records and estimate them (no reuse; see :func:`year_result`)."""
+    from .estimate.earnings import forgone_earnings
+
+    ds = _load(req, year)
+    estimates = estimates_for(ds)
+    forgone = None
+    if "PERNP" in ds.classified or "WAGP" in ds.classified:
+        forgone = forgone_earnings(
+            ds.classified, ds.profile, year=ds.year, period=ds.period,
+            national=ds.national, states=ds.report_states,
+        )  # fmt: skip
+    digests = []
+    for i in ds.inputs:
+        d = dict(i)
+        d["mtime_ns"] = Path(i["path"]).stat().st_mtime_ns
+        digests.append(d)
+    meta = {
+        "brainwaste_version": __version__,
+        "year": ds.year,
+        "period": ds.period,
+        "states": list(req.places.load),
+        "synthetic": ds.synthetic,
+        "data_source": ds.source,
+        "profile": ds.profile.settings(),
+        "inputs": digests,
+        "inputs_sha256": inputs_checksum(ds.inputs),
+        "replicate_weights": ds.persons.has_replicate_weights,
+        "notes": ds.notes,
+    }
+    return YearResult(year, estimates, forgone, meta)
+
+
+def year_result(req: Request, year: int, notes: list[str]) -> YearResult:
+    """A year's result: the kept one when it still holds, else estimated and kept."""
+    kept = read_kept(req, year, notes)
+    if kept is not None:
+        log(f"{year}: kept results reused ({_kept_stem(req, year).name})")
+        return kept
+    log(f"{year}: estimating")
+    result = estimate_year(req, year)
+    _keep(req, result)
+    return result
+
+
+# -- the trend ------------------------------------------------------------------------------------
+
+
+@dataclass
+class Trend:
+    """A trend: the stacked estimates, the changes between years, forgone earnings in one year's
+    dollars, and what produced them."""
+
+    estimates: pd.DataFrame
+    changes: pd.DataFrame
+    forgone: pd.DataFrame | None
+    years: list[int]
+    period: int
+    profile: Profile
+    synthetic: bool
+    source: str
+    notes: list[str] = field(default_factory=list)
+    skipped: list[int] = field(default_factory=list)
+    reused: list[int] = field(default_factory=list)
+    year_meta: dict[int, dict] = field(default_factory=dict)
+
+    @property
+    def stem(self) -> str:
+        return f"{self.years[0]}-{self.years[-1]}_{self.period}yr"
+
+    @property
+    def dollars_year(self) -> int:
+        return self.years[-1]
+
+    def meta(self) -> dict:
+        from .estimate.dollars import dollars_label
+
+        return {
+            "brainwaste_version": __version__,
+            "years": self.years,
+            "period": self.period,
+            "skipped_years": self.skipped,
+            "year": self.years[-1],
+            "synthetic": self.synthetic,
+            "data_source": self.source,
+            "profile": self.profile.settings(),
+            "dollars": dollars_label(self.dollars_year),
+            "replicate_weights": all(
+                m.get("replicate_weights", True) for m in self.year_meta.values()
+            ),
+            "reused_years": self.reused,
+            "inputs_sha256": {str(y): m.get("inputs_sha256") for y, m in self.year_meta.items()},
+            "notes": self.notes,
+        }
+
+
+def run_trend(
+    years: str | list[int],
+    period: int | None = None,
+    states: str | list[str] | None = None,
+    *,
+    profile: str | Profile = "mpi",
+    sample: bool = False,
+    source: str = "files",
+    data_dir: str | os.PathLike | None = None,
+    base_url: str | None = None,
+    progress: bool = True,
+    seed: int = SAMPLE_SEED,
+) -> Trend:
+    """Estimate every year of a trend (reusing kept years) and the changes between years.
+
+    A year whose file the server does not have is left out with a note; the trend needs at
+    least two years that could be estimated.
+    """
+    from .sample_years import DEFAULT_TREND_YEARS, check_years
+
+    if sample:
+        if period not in (None, 1):
+            raise InputError("the synthetic sample holds 1-year files: use --period 1")
+        period = 1
+        years = list(DEFAULT_TREND_YEARS) if years in (None, "", []) else years
+        states = states or "all"
+    if years in (None, "", []):
+        raise InputError("give --years, e.g. --years 2012-2024 or --years 2016,2019,2024")
+    if period is None:
+        raise InputError("give --period 1 (1-year files) or --period 5 (5-year files)")
+    if not states:
+        raise InputError("give --states, e.g. --states MA,US or --states all")
+    plan = plan_years(parse_years(years), int(period))
+    if sample:
+        check_years(list(plan.years))
+    prof = load_profile(profile)
+    req = Request(plan.period, places(states, sample), prof, sample, source, data_dir, base_url,
+                  progress, seed)  # fmt: skip
+    notes = list(plan.notes)
+    results: list[YearResult] = []
+    skipped = list(plan.skipped)
+    for y in plan.years:
+        try:
+            results.append(year_result(req, y, notes))
+        except DataNotAvailable as exc:  # e.g. HTTP 404: the server has no such file
+            notes.append(f"{y} skipped: {exc}")
+            skipped.append(y)
+            log(f"{y} skipped: {exc}")
+    if len(results) < 2:
+        done = ", ".join(str(r.year) for r in results) or "none"
+        raise DataNotAvailable(
+            f"a trend needs at least two years with data; estimated: {done} ({'; '.join(notes)})"
+        )
+    estimates = stack_years([r.estimates for r in results], req.places.report)
+    forgone = None
+    if all(r.forgone is not None for r in results):
+        forgone = in_one_years_dollars(
+            pd.concat([r.forgone for r in results], ignore_index=True), results[-1].year
+        )
+        if req.places.report is not None:
+            forgone = forgone[forgone["state"].isin(req.places.report)].reset_index(drop=True)
+    return Trend(
+        estimates=estimates,
+        changes=changes(estimates),
+        forgone=forgone,
+        years=[r.year for r in results],
+        period=plan.period,
+        profile=prof,
+        synthetic=any(bool(r.meta.get("synthetic")) for r in results),
+        source=req.source_name,
+        notes=notes,
+        skipped=sorted(skipped),
+        reused=[r.year for r in results if r.reused],
+        year_meta={r.year: r.meta for r in results},
+    )
+
+
+def stack_years(tables: list[pd.DataFrame], report: tuple[str, ...] | None = None) -> pd.DataFrame:
+    """The per-year estimates as one table, one block per year; refuses tables made with
+    different profiles (a trend compares one definition over time)."""
+    table = pd.concat(tables, ignore_index=True)
+    profiles = sorted(table["profile"].unique())
+    if len(profiles) > 1:
+        raise InputError(
+            f"the years were estimated with different profiles ({', '.join(profiles)}): a trend "
+            "needs one; run it again with --profile"
+        )
+    if report is not None:
+        table = table[table["state"].isin(report)]
+    table = table[table["breakdown"] == "none"] if "breakdown" in table else table
+    return table.sort_values("year", kind="stable", ignore_index=True)
+
+
+def difference(
+    est_from, se_from, est_to, se_to
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """(difference, SE, 90% MOE, significant at 90%) of two estimates from independent samples:
+    SE = sqrt(SE1^2 + SE2^2), significant when |difference| > 1.645 x SE. Where an SE is
+    missing (no replicate weights) the SE and MOE are NaN and significance is unknown (NA)."""
+    a, b = np.asarray(est_from, float), np.asarray(est_to, float)
+    sa, sb = np.asarray(se_from, float), np.asarray(se_to, float)
+    diff = b - a
+    se = np.sqrt(sa**2 + sb**2)
+    sig = pd.array(np.abs(diff) > Z90 * se, dtype="boolean")
+    sig[np.isnan(se) | np.isnan(diff)] = pd.NA
+    return diff, se, Z90 * se, sig
+
+
+def year_pairs(years: list[int]) -> list[tuple[int, int]]:
+    """First year -> each later year, then each year -> the next (each pair once, in order)."""
+    ys = sorted(years)
+    pairs = [(ys[0], y) for y in ys[1:]] + list(zip(ys, ys[1:], strict=False))
+    return sorted(set(pairs))
+
+
+def changes(trend_table: pd.DataFrame) -> pd.DataFrame:
+    """The changes table (:data:`CHANGE_COLUMNS`) of a stacked trend table."""
+    keys = ["state", "population", "outcome"]
+    t = trend_table
+    frames = []
+    for y0, y1 in year_pairs(sorted(t["year"].unique())):
+        a = t[t["year"] == y0].set_index(keys)
+        b = t[t["year"] == y1].set_index(keys)
+        a, b = a.align(b, join="inner", axis=0)
+        share = difference(a["share"], a["share_se"], b["share"], b["share_se"])
+        count = difference(a["count"], a["count_se"], b["count"], b["count_se"])
+        frames.append(
+            pd.DataFrame(
+                {
+                    "year_from": y0, "year_to": y1,
+                    "share_from": a["share"].to_numpy(), "share_to": b["share"].to_numpy(),
+                    "share_diff": share[0], "share_diff_se": share[1], "share_diff_moe90": share[2],
+                    "count_from": a["count"].to_numpy(), "count_to": b["count"].to_numpy(),
+                    "count_diff": count[0], "count_diff_se": count[1], "count_diff_moe90": count[2],
+                    "significant90": share[3], "profile": b["profile"].to_numpy(),
+                },
+                index=a.index,
+            ).reset_index()
+        )  # fmt: skip
+    if not frames:
+        return pd.DataFrame(columns=CHANGE_COLUMNS)
+    out = pd.concat(frames, ignore_index=True)
+    order = {k: i for i, k in enumerate(dict.fromkeys(t["state"]))}
+    pop = {k: i for i, k in enumerate(dict.fromkeys(t["population"]))}
+    outc = {k: i for i, k in enumerate(dict.fromkeys(t["outcome"]))}
+    out = out.assign(
+        _s=out["state"].map(order), _p=out["population"].map(pop), _o=out["outcome"].map(outc)
+    )
+    out = out.sort_values(["_s", "_p", "_o", "year_from", "year_to"], kind="stable")
+    return out[CHANGE_COLUMNS].reset_index(drop=True)
+
+
+def in_one_years_dollars(forgone: pd.DataFrame, to_year: int) -> pd.DataFrame:
+    """The forgone-earnings table with every dollar column in dollars of `to_year` (CPI-U-RS)."""
+    from .estimate.dollars import dollars_label, in_dollars_of
+
+    out = forgone.copy()
+    for c in DOLLAR_COLUMNS:
+        if c in out:
+            out[c] = in_dollars_of(out[c].to_numpy(dtype=float), out["year"].to_numpy(), to_year)
+    out["dollars"] = dollars_label(to_year)
+    return out
+
+
+def write_trend(trend: Trend, data_dir: str | os.PathLike | None = None) -> list[Path]:
+    """Write the trend, changes and forgone-earnings tables and their metadata (atomically)."""
+    out = config.processed_dir(data_dir)
+    est = trend.estimates.copy()
+    paths = write_table(est, out / f"trend_{trend.stem}")
+    paths += write_table(trend.changes, out / f"changes_{trend.stem}")
+    if trend.forgone is not None:
+        paths += write_table(trend.forgone, out / f"forgone_earnings_trend_{trend.stem}")
+    meta = out / f"trend_{trend.stem}.meta.json"
+    write_atomic(meta, lambda t: t.write_text(json.dumps(trend.meta(), indent=2) + "\n"))
+    paths.append(meta)
+    for p in paths:
+        log(f"wrote {p}")
+    return paths
+
+
+def draw_trend(trend: Trend, reports_dir: str | os.PathLike | None = None) -> list[Path]:
+    """The trend figures, workbook (with trend and changes sheets) and gallery."""
+    from .figures.catalog import draw_all
+
+    last = trend.estimates[trend.estimates["year"] == trend.years[-1]]
+    meta = trend.meta()
+    tables = {"estimates": last, "trend": trend.estimates, "changes": trend.changes}
+    written = draw_all(tables, meta, config.reports_dir(reports_dir))
+    for p in written:
+        log(f"wrote {p}")
+    return written
