@@ -86,7 +86,7 @@ def _needed_columns(header: list[str]) -> list[str]:
 
 
 def _members(zip_path: Path) -> list[str]:
-    from brainwaste.acquire.periods import person_csv_members
+    from brainwaste.acquire.products import person_csv_members
 
     return person_csv_members(zip_path)
 
@@ -132,7 +132,7 @@ def task_a_typed(zip_path: Path, **_) -> dict:
 
 
 def _pipeline(zip_path: Path, cache_dir: Path | None, save: Path | None) -> dict:
-    from brainwaste.estimate.tables import estimate_outcomes
+    from brainwaste.estimate.outcomes import estimate_outcomes
     from brainwaste.geography import fifty_states_and_dc
     from brainwaste.method.classify import classify, universe_prefilter
     from brainwaste.method.profile import load_profile
@@ -207,7 +207,7 @@ def task_e_engine(zip_path: Path, cache_dir: Path, repeat: int = 3, **_) -> dict
 
 def task_noop(**_) -> dict:
     """Python with brainwaste, pandas and pyarrow imported: the memory every process starts with."""
-    import brainwaste.estimate.tables  # noqa: F401
+    import brainwaste.estimate.outcomes  # noqa: F401
     import brainwaste.method.classify  # noqa: F401
     import brainwaste.pums.readers  # noqa: F401
 

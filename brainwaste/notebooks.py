@@ -28,7 +28,7 @@ from pathlib import Path
 import pandas as pd
 
 from . import __version__, config
-from .acquire.periods import validate_period
+from .acquire.products import validate_period
 from .errors import BrainwasteError, InputError
 from .geography import NATION, fifty_states_and_dc, parse_states, state
 from .method.profile import load_profile

@@ -17,7 +17,7 @@ import pandas as pd
 from . import __version__, config
 from .atomic import write_atomic
 from .errors import InputError
-from .estimate.tables import estimate_outcomes
+from .estimate.outcomes import estimate_outcomes
 from .geography import NATION, fifty_states_and_dc, parse_states, state
 from .method.categories import BREAKDOWNS
 from .method.classify import classify, occupation_coding, universe_prefilter

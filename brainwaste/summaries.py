@@ -14,8 +14,8 @@ from collections.abc import Iterable
 import numpy as np
 import pandas as pd
 
+from .estimate.outcomes import MAX_CV, MIN_RECORDS
 from .estimate.replicate import moe90
-from .estimate.tables import MAX_CV, MIN_RECORDS
 from .figures import style
 from .figures.charts import FEATURED_HEALTH_OCCUPATIONS, GROUPS, GROUPS_UNSPLIT, LF_OUTCOMES
 from .geography import NATION, state

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from brainwaste.estimate.tables import estimate_outcomes
+from brainwaste.estimate.outcomes import estimate_outcomes
 from brainwaste.method.classify import classify, universe_prefilter
 from brainwaste.method.profile import load_profile, packaged_profiles
 from brainwaste.pums.readers import read_persons

@@ -38,7 +38,7 @@ import numpy as np
 import pandas as pd
 
 from brainwaste.estimate import replicate
-from brainwaste.estimate.tables import (
+from brainwaste.estimate.outcomes import (
     POPULATION_MEMBERS,
     estimate_outcomes,
     outcome_mask,
@@ -361,7 +361,7 @@ Rows that disagree: {disagree_text}
 
 ```sh
 .venv/bin/python scripts/validate_se_with_r.py   # [--shared ../shared/data] [--out docs/validation]
-.venv/bin/python -m pytest tests/test_se_against_r.py   # VT and WY; skipped without R/survey/data
+.venv/bin/python -m pytest tests/integration/test_se_against_r.py   # VT and WY; skipped without R/survey/data
 ```
 """
 

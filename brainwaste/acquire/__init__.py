@@ -10,7 +10,7 @@ from __future__ import annotations
 from .api import api_variables, fetch_api, normalize_api_frame
 from .bulk import fetch_files
 from .cache import Problem, verify
-from .periods import bulk_url, person_csv_members, validate_period
+from .products import bulk_url, person_csv_members, validate_period
 
 __all__ = [
     "Problem",

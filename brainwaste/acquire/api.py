@@ -38,7 +38,7 @@ from .. import config
 from ..errors import ApiError, ApiKeyError, InputError
 from ..geography import NATION, parse_states, state
 from . import cache, http
-from .periods import period_slug, validate_period
+from .products import period_slug, validate_period
 
 #: Most variables the API returns in one request (the keys included).
 MAX_VARIABLES = 50

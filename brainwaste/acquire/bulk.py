@@ -27,7 +27,7 @@ from .. import config
 from ..errors import CorruptFileError, DownloadError
 from ..geography import parse_states
 from . import cache, http
-from .periods import (
+from .products import (
     bulk_file_name,
     bulk_url,
     period_slug,

@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 
 from . import replicate
-from .tables import reliability, replicate_columns
+from .outcomes import reliability, replicate_columns
 
 
 def domain_estimates(

@@ -24,7 +24,7 @@ import pandas as pd
 from ..errors import SchemaError
 from ..geography import NATION
 from . import replicate
-from .tables import POPULATION_MEMBERS, outcome_mask, replicate_columns, state_codes
+from .outcomes import POPULATION_MEMBERS, outcome_mask, replicate_columns, state_codes
 
 MIN_COMPARISON_RECORDS = 30
 

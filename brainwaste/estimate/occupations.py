@@ -9,7 +9,7 @@ from ..geography import NATION
 from ..method import codetables
 from ..method.categories import ESR_EMPLOYED
 from .domains import domain_estimates
-from .tables import state_codes
+from .outcomes import state_codes
 
 GROUPS = ("us_born", "immigrant_us_educated", "immigrant_foreign_educated", "immigrant")
 

@@ -24,7 +24,7 @@ import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
-from ..acquire.periods import person_csv_members
+from ..acquire.products import person_csv_members
 from ..errors import CorruptFileError, SchemaError
 from ..estimate.replicate import cell_totals
 from . import schema, survey_year

@@ -20,18 +20,19 @@ import pytest
 
 from brainwaste.errors import SchemaError
 from brainwaste.estimate import replicate
-from brainwaste.estimate.tables import estimate_outcomes
+from brainwaste.estimate.outcomes import estimate_outcomes
 from brainwaste.method.classify import classify, universe_prefilter
 from brainwaste.method.profile import load_profile
 from brainwaste.pums import readers, synthetic
 from brainwaste.pums.schema import REPLICATE_WEIGHTS
+from tests.conftest import ROOT
 
 STATES = ["MA", "NJ", "WY"]
 PROFILE = load_profile("mpi")
 
 
 def _load_baseline():
-    path = Path(__file__).resolve().parents[1] / "benchmarks" / "baseline.py"
+    path = ROOT / "benchmarks" / "baseline.py"
     spec = importlib.util.spec_from_file_location("benchmark_baseline", path)
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
@@ -42,9 +43,8 @@ baseline = _load_baseline()
 
 
 @pytest.fixture(scope="module")
-def zips(tmp_path_factory) -> list[Path]:
-    out = tmp_path_factory.mktemp("sample")
-    return synthetic.write_sample(out, states=STATES, size="tiny")
+def zips(sample_zips) -> list[Path]:
+    return sample_zips(STATES)
 
 
 def estimates(paths, **read) -> tuple[pd.DataFrame, readers.Persons]:

@@ -25,33 +25,26 @@ from brainwaste.acquire import (
     validate_period,
     verify,
 )
-from brainwaste.acquire.periods import zip_members_expected
+from brainwaste.acquire.products import zip_members_expected
 from brainwaste.errors import (
     CorruptFileError,
     DataNotAvailable,
     DownloadError,
     InputError,
 )
+from tests.conftest import shared_file
 
-SHARED = Path(__file__).parents[1].parent / "shared" / "data"
-REAL_2018 = SHARED / "acs_pums_2018_1yr_person_small_states"
+REAL_2018 = "acs_pums_2018_1yr_person_small_states"
 PATH_VT = "/2018/1-Year/csv_pvt.zip"
 ETAG = '"vt-2018-v1"'
 
 
-@pytest.fixture(autouse=True)
-def fast_retries(monkeypatch):
-    monkeypatch.setattr(http, "BACKOFF", 0.01)
-    monkeypatch.setattr(http, "CONNECT_TIMEOUT", 2.0)
-    monkeypatch.setattr(http, "READ_TIMEOUT", 5.0)
+pytestmark = pytest.mark.usefixtures("fast_retries")
 
 
 @pytest.fixture
 def real_vt() -> bytes:
-    path = REAL_2018 / "csv_pvt.zip"
-    if not path.exists():
-        pytest.skip(f"official 2018 Vermont PUMS zip not found at {path}")
-    return path.read_bytes()
+    return shared_file(f"{REAL_2018}/csv_pvt.zip").read_bytes()
 
 
 def make_zip(members: dict[str, bytes], compression=zipfile.ZIP_DEFLATED) -> bytes:
@@ -157,9 +150,7 @@ def test_urls_and_member_names():
 
 
 def test_person_csv_members_of_the_official_zip():
-    path = REAL_2018 / "csv_pwy.zip"
-    if not path.exists():
-        pytest.skip(f"official 2018 Wyoming PUMS zip not found at {path}")
+    path = shared_file(f"{REAL_2018}/csv_pwy.zip")
     assert person_csv_members(path, zip_members_expected(2018, "WY")) == ["psam_p56.csv"]
 
 

@@ -65,10 +65,10 @@ def _digests(root: Path) -> dict[str, str]:
 
 
 @pytest.fixture(scope="module")
-def run(tmp_path_factory):
+def run(tmp_path_factory, sample_zips):
     base = tmp_path_factory.mktemp("figures")
     prof = load_profile("mpi")
-    zips = synthetic.write_sample(base / "raw", states=STATES)
+    zips = sample_zips(STATES, "default")
     persons = read_persons(zips, prefilter=universe_prefilter(prof))
     classified = classify(persons.frame, prof, file_year=synthetic.DEFAULT_YEAR)
     ds = _WithNation(

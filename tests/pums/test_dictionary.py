@@ -8,15 +8,11 @@ import pytest
 
 from brainwaste.geography import state_table
 from brainwaste.pums.dictionary import is_blank_code, read_dictionary
-
-DICTS = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "pums_data_dictionaries"
+from tests.conftest import shared_file
 
 
 def need(name: str) -> Path:
-    path = DICTS / name
-    if not path.exists():
-        pytest.skip(f"{path} is absent (official dictionaries live in ../shared/data)")
-    return path
+    return shared_file(f"pums_data_dictionaries/{name}")
 
 
 @pytest.mark.parametrize("name", ["PUMS_Data_Dictionary_2018.csv", "PUMS_Data_Dictionary_2024.txt"])

@@ -14,7 +14,7 @@ import pandas as pd
 import pytest
 
 from brainwaste.estimate import replicate
-from brainwaste.estimate.tables import ESTIMATE_COLUMNS, estimate_outcomes
+from brainwaste.estimate.outcomes import ESTIMATE_COLUMNS, estimate_outcomes
 from brainwaste.method.profile import load_profile
 from brainwaste.pums.schema import REPLICATE_WEIGHTS
 

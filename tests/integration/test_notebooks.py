@@ -24,8 +24,8 @@ import pytest
 
 from brainwaste import notebooks, report, summaries, validation
 from brainwaste.errors import InputError
+from tests.conftest import ROOT
 
-ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
 NAMES = ["01-massachusetts-commission", "02-state-comparison", "03-methods-and-validation"]
 

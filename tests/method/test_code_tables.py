@@ -13,9 +13,9 @@ import pytest
 
 from brainwaste.errors import InputError, SchemaError
 from brainwaste.method import codetables
+from tests.conftest import ROOT
+from tests.conftest import SHARED_DATA as SHARED
 
-ROOT = Path(__file__).resolve().parents[1]
-SHARED = ROOT.parent / "shared" / "data"
 DICTS = SHARED / "pums_data_dictionaries"
 TABLES = ROOT / "brainwaste" / "method" / "tables"
 BUILD_SCRIPT = ROOT / "scripts" / "build_code_tables.py"
@@ -24,7 +24,8 @@ BLS_CSV = (
 )
 
 needs_shared = pytest.mark.skipif(
-    not SHARED.is_dir(), reason=f"official publications not found at {SHARED} (../shared/data)"
+    not SHARED.is_dir(),
+    reason=f"official publications not found at {SHARED} (../shared/data or $BRAINWASTE_SHARED_DATA)",
 )
 
 DICTIONARIES_2018_CODES = [

@@ -11,13 +11,12 @@ import pytest
 
 from brainwaste import check
 from brainwaste.cli import main
-from brainwaste.pums import synthetic
+from tests.conftest import shared_file
 
 
 @pytest.fixture(scope="module")
-def sample_zip(tmp_path_factory):
-    out = tmp_path_factory.mktemp("sample")
-    return synthetic.write_sample(out, states=["VT"], size="tiny")[0]
+def sample_zip(vt_tiny_zip):
+    return vt_tiny_zip
 
 
 def independent_totals(path) -> pd.DataFrame:
@@ -65,12 +64,8 @@ def test_verification_file_matches_independent_sums(sample_zip, tmp_path):
 
 
 def test_cli_check_reports_mismatched_periods(sample_zip, capsys):
-    ver = "../shared/data/pums_verification_estimates/pums_estimates_17_21.csv"
-    import os
-
-    if not os.path.exists(ver):
-        pytest.skip("../shared/data/pums_verification_estimates is absent")
-    assert main(["check", "--input", str(sample_zip), "--verification", ver]) == 0
+    ver = shared_file("pums_verification_estimates/pums_estimates_17_21.csv")
+    assert main(["check", "--input", str(sample_zip), "--verification", str(ver)]) == 0
     out = capsys.readouterr().out
     assert "2017-2021" in out and "of 16 characteristics match" in out
 

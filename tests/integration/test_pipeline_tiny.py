@@ -13,7 +13,7 @@ import pandas as pd
 import pytest
 
 from brainwaste.errors import CorruptFileError, SchemaError
-from brainwaste.estimate.tables import estimate_outcomes
+from brainwaste.estimate.outcomes import estimate_outcomes
 from brainwaste.method.classify import classify, universe_prefilter
 from brainwaste.method.profile import load_profile
 from brainwaste.pums.readers import read_persons

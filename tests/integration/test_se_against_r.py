@@ -10,13 +10,13 @@ from __future__ import annotations
 
 import importlib.util
 import sys
-from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[1]
+from tests.conftest import ROOT
+from tests.conftest import SHARED_DATA as SHARED
+
 SCRIPT = ROOT / "scripts" / "validate_se_with_r.py"
-SHARED = ROOT / ".." / "shared" / "data"
 
 
 def _load_script():

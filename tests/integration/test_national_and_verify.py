@@ -9,15 +9,12 @@ import pandas as pd
 import pytest
 
 from brainwaste.cli import main
-from brainwaste.pums import synthetic
 from brainwaste.report import estimates_for, load_dataset
 
 
 @pytest.fixture(scope="module")
-def state_zips(tmp_path_factory):
-    return synthetic.write_sample(
-        tmp_path_factory.mktemp("s"), states=["VT", "NH", "ME"], size="tiny"
-    )
+def state_zips(sample_zips):
+    return sample_zips(["VT", "NH", "ME"])
 
 
 def national_zip(state_zips) -> bytes:

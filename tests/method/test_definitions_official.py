@@ -5,28 +5,25 @@ VT and WY, against an independent computation in plain pandas straight from the 
 from __future__ import annotations
 
 import zipfile
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pytest
 
-from brainwaste.estimate.tables import estimate_outcomes
+from brainwaste.estimate.outcomes import estimate_outcomes
 from brainwaste.method.classify import classify, universe_prefilter
 from brainwaste.method.profile import load_profile
 from brainwaste.pums.readers import read_persons
+from tests.conftest import shared_file
 
-SHARED = Path(__file__).resolve().parents[1].parent / "shared" / "data"
-SMALL = SHARED / "acs_pums_2018_1yr_person_small_states"
+SMALL = "acs_pums_2018_1yr_person_small_states"
 STATES = {"DE": "csv_pde.zip", "NH": "csv_pnh.zip", "VT": "csv_pvt.zip", "WY": "csv_pwy.zip"}
 CORE = {6100, 6102, 6103, 6104, 6105, 6106, 6107, 6108, 6109, 6110, 6199}
 REPS = [f"PWGTP{r}" for r in range(1, 81)]
 
 
 def raw(name: str) -> pd.DataFrame:
-    path = SMALL / name
-    if not path.exists():
-        pytest.skip(f"{path} is absent (real Census files live in ../shared/data)")
+    path = shared_file(f"{SMALL}/{name}")
     with zipfile.ZipFile(path) as zf:
         member = next(n for n in zf.namelist() if n.endswith(".csv"))
         return pd.read_csv(zf.open(member), low_memory=False)

@@ -11,7 +11,7 @@ import math
 import pytest
 
 from brainwaste.errors import ProfileError, SchemaError
-from brainwaste.estimate.tables import OUTCOMES, estimate_outcomes
+from brainwaste.estimate.outcomes import OUTCOMES, estimate_outcomes
 from brainwaste.method.classify import classify, universe_prefilter
 from brainwaste.method.profile import load_profile, packaged_profiles
 from brainwaste.pums.readers import read_persons

@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 from werkzeug import Request, Response
 
-from brainwaste.acquire import api_variables, cache, fetch_api, http, normalize_api_frame
+from brainwaste.acquire import api_variables, cache, fetch_api, normalize_api_frame
 from brainwaste.acquire.api import MAX_VARIABLES, chunk_variables, encode_predicate
 from brainwaste.errors import ApiError, ApiKeyError, InputError
 
@@ -23,8 +23,7 @@ WIDE = ["PWGTP"] + [f"PWGTP{i}" for i in range(1, 81)] + [f"V{i:02d}" for i in r
 
 
 @pytest.fixture(autouse=True)
-def fast_retries(monkeypatch):
-    monkeypatch.setattr(http, "BACKOFF", 0.01)
+def api_key(fast_retries, monkeypatch):
     monkeypatch.setenv("CENSUS_API_KEY", KEY)
 
 

@@ -13,8 +13,9 @@ import pytest
 from brainwaste.cli import main
 from brainwaste.estimate.replicate import standard_error
 from brainwaste.pums.readers import read_persons
+from tests.conftest import SHARED_DATA as SHARED
+from tests.conftest import shared_file
 
-SHARED = Path(__file__).resolve().parents[1].parent / "shared" / "data"
 SMALL = SHARED / "acs_pums_2018_1yr_person_small_states"
 MA_2024 = SHARED / "acs_pums_2024_1yr_person_subset" / "p_25.parquet"
 
@@ -22,9 +23,7 @@ ROWS = {"de": 9_123, "nh": 13_780, "vt": 6_436, "wy": 5_740}
 
 
 def need(path: Path) -> Path:
-    if not path.exists():
-        pytest.skip(f"{path} is absent (real Census files live in ../shared/data)")
-    return path
+    return shared_file(path)
 
 
 @pytest.mark.parametrize("st", sorted(ROWS))

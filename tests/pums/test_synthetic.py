@@ -14,11 +14,9 @@ from brainwaste.errors import InputError
 from brainwaste.geography import fifty_states_and_dc
 from brainwaste.pums import synthetic as syn
 from brainwaste.pums.dictionary import is_blank_code, read_dictionary
+from tests.conftest import SHARED_DATA
 
-ROOT = Path(__file__).resolve().parents[1]
-DICT_2024 = (
-    ROOT.parent / "shared" / "data" / "pums_data_dictionaries" / "PUMS_Data_Dictionary_2024.txt"
-)
+DICT_2024 = SHARED_DATA / "pums_data_dictionaries" / "PUMS_Data_Dictionary_2024.txt"
 HEALTH = {"6100", "6102", "6103", "6104", "6105", "6106", "6107", "6108", "6109", "6110", "6199"}
 FOCUS = ["MA", "NY", "NJ", "CA", "TX", "FL"]
 MA_POPULATION = 7_136_171

@@ -1,0 +1,89 @@
+"""scripts/compare_outputs.py: the check that a refactoring changed no number in any output."""
+
+from __future__ import annotations
+
+import importlib.util
+import sys
+
+from openpyxl import Workbook
+
+from tests.conftest import ROOT
+
+
+def _load_script():
+    spec = importlib.util.spec_from_file_location(
+        "compare_outputs", ROOT / "scripts" / "compare_outputs.py"
+    )
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+compare_outputs = _load_script()
+
+
+def _run(root, share: float, note: str, rows: int = 2):
+    """A made-up report run: one estimates CSV, one figure CSV, one workbook, one PNG and an input."""
+    (root / "data" / "processed").mkdir(parents=True)
+    (root / "data" / "raw").mkdir(parents=True)
+    (root / "reports" / "figures").mkdir(parents=True)
+    (root / "reports" / "tables").mkdir(parents=True)
+    lines = ["state,share,note"] + [f"MA,{share},{note}"] * (rows - 1)
+    (root / "data" / "processed" / "estimates_2024_1yr.csv").write_text("\n".join(lines) + "\n")
+    (root / "data" / "raw" / "input.csv").write_text("never compared\n")
+    (root / "reports" / "figures" / "rates.csv").write_text("x\n1\n")
+    (root / "reports" / "figures" / "rates.png").write_bytes(note.encode())
+    wb = Workbook()
+    wb.active.title = "Estimates"
+    wb.active.append(["state", "share"])
+    wb.active.append(["MA", share])
+    notes = wb.create_sheet("Notes")
+    notes.append([f"unreliable: {note} 30 records"])
+    wb.save(root / "reports" / "tables" / "brainwaste_tables.xlsx")
+
+
+def _kept(tmp_path, name, share, note, rows=2):
+    run, out = tmp_path / f"run_{name}", tmp_path / f"out_{name}"
+    _run(run, share, note, rows)
+    # kept as the `write` step keeps a case: one folder per case
+    assert compare_outputs.collect(run, out / "sample") == 4  # 2 CSVs + 2 sheets, not the raw input
+    return out
+
+
+def test_identical_runs_compare_equal(tmp_path, capsys):
+    a = _kept(tmp_path, "a", 0.25, "fewer than")
+    b = _kept(tmp_path, "b", 0.25, "fewer than")
+    assert compare_outputs.compare(a, b) == ([], [])
+    assert compare_outputs.main(["compare", str(a), str(b)]) == 0
+    assert "all 4 tables, figure CSVs and workbook sheets are identical" in capsys.readouterr().out
+
+
+def test_a_changed_number_fails_in_the_csv_and_the_sheet(tmp_path, capsys):
+    a = _kept(tmp_path, "a", 0.25, "fewer than")
+    b = _kept(tmp_path, "b", 0.2500001, "fewer than")
+    problems, wording = compare_outputs.compare(a, b)
+    assert problems == [
+        "differs: sample/data/processed/estimates_2024_1yr.csv (first at line 2)",
+        "differs: sample/reports/tables/brainwaste_tables/sheet Estimates.csv (first at line 2)",
+    ]
+    assert wording == []
+    assert compare_outputs.main(["compare", str(a), str(b)]) == 1
+
+
+def test_reworded_text_is_told_apart_from_changed_numbers(tmp_path, capsys):
+    a = _kept(tmp_path, "a", 0.25, "fewer than")
+    b = _kept(tmp_path, "b", 0.25, "under")
+    problems, wording = compare_outputs.compare(a, b)
+    assert problems == []
+    assert len(wording) == 2 and all(w.startswith("wording only:") for w in wording)
+    assert compare_outputs.main(["compare", str(a), str(b)]) == 0
+    out = capsys.readouterr().out
+    assert "note: sample/reports/figures/rates.png has other bytes" in out
+
+
+def test_a_missing_row_is_a_difference(tmp_path):
+    a = _kept(tmp_path, "a", 0.25, "fewer than", rows=3)
+    b = _kept(tmp_path, "b", 0.25, "fewer than", rows=2)
+    problems, _ = compare_outputs.compare(a, b)
+    assert problems == ["differs: sample/data/processed/estimates_2024_1yr.csv (first at line 3)"]
