@@ -5,9 +5,8 @@ from __future__ import annotations
 
 import tomllib
 from importlib.metadata import metadata
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
+from tests.conftest import ROOT
 
 
 def test_license_is_an_spdx_expression_read_by_the_build_backend():
