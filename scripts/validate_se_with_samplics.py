@@ -155,7 +155,7 @@ numerator and denominator indicators. Results per row:
 - Largest relative difference of the estimates: {result["rel_diff_estimate"].max():.3e}; of the
   standard errors: {result["rel_diff_se"].max():.3e}.
 
-The test `tests/test_se_against_samplics.py` repeats this comparison in every test run, on the
+The test `tests/integration/test_se_against_samplics.py` repeats this comparison in every test run, on the
 Vermont and Wyoming files vendored under `tests/fixtures/official/`, so it runs in a fresh clone
 without R or network.
 

@@ -14,7 +14,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-ROOT = Path(__file__).resolve().parents[1]
+from tests.conftest import ROOT, SHARED_DATA
+
 SCRIPT = ROOT / "scripts" / "validate_se_with_samplics.py"
 SMALL_STATES = "acs_pums_2018_1yr_person_small_states"
 
@@ -31,7 +32,7 @@ check = _load_script()
 
 
 def official_2018_dir() -> Path:
-    for base in (ROOT / "tests" / "fixtures" / "official", ROOT.parent / "shared" / "data"):
+    for base in (ROOT / "tests" / "fixtures" / "official", SHARED_DATA):
         if (base / SMALL_STATES / "csv_pvt.zip").is_file():
             return base / SMALL_STATES
     pytest.skip("official 2018 Vermont PUMS zip not found")
