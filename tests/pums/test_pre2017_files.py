@@ -11,7 +11,6 @@ import io
 import json
 import math
 import zipfile
-from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -24,6 +23,7 @@ from brainwaste.pums import survey_year
 from brainwaste.pums.readers import read_persons
 from brainwaste.pums.schema import canonical_header
 from brainwaste.report import estimates_for, load_dataset
+from tests.conftest import shared_file
 
 HEADER = ["RT", "SERIALNO", "SPORDER", "PUMA", "ST", "ADJINC", "PWGTP", "AGEP", "CIT", "COW",
           "ENG", "JWTR", "RELP", "SCHL", "SEX", "WAGP", "WKHP", "WKW", "YOEP", "ESR", "FOD1P",
@@ -288,17 +288,14 @@ def test_fetched_2016_file_with_2015_member_is_refused(httpserver, tmp_path, cap
 
 # -- an official file rewritten in the pre-2017 layout -----------------------------------------
 
-SHARED = Path(__file__).resolve().parents[1].parent / "shared" / "data"
-VT_2018 = SHARED / "acs_pums_2018_1yr_person_small_states" / "csv_pvt.zip"
+VT_2018 = "acs_pums_2018_1yr_person_small_states/csv_pvt.zip"
 
 
 def test_official_file_in_the_old_layout_gives_the_same_numbers(tmp_path):
     """The official 2018 Vermont file rewritten as a pre-2017 1-year file (plain serial numbers,
     lower-case replicate weights, ``ss18pvt.csv`` member) gives every estimate, SE and the
     immigrant split of the original: the year comes from the member name, not from SERIALNO."""
-    if not VT_2018.exists():
-        pytest.skip(f"{VT_2018} is absent (real Census files live in ../shared/data)")
-    with zipfile.ZipFile(VT_2018) as zf:
+    with zipfile.ZipFile(shared_file(VT_2018)) as zf:
         df = pd.read_csv(zf.open("psam_p50.csv"), dtype=str, keep_default_na=False)
     codes, _ = pd.factorize(df["SERIALNO"])
     df["SERIALNO"] = (codes + 1).astype(str)  # HU and GQ serials stay distinct, as in old files
