@@ -76,7 +76,7 @@ def test_new_outcomes_and_profiles_match_an_independent_computation(st):
     for name in ("mpi", "outside_field", "commission"):
         prof = load_profile(name)
         persons = read_persons(
-            SMALL / STATES[st], prefilter=universe_prefilter(prof, False, "2018")
+            shared_file(f"{SMALL}/{STATES[st]}"), prefilter=universe_prefilter(prof, False, "2018")
         )
         tables[name] = estimate_outcomes(
             classify(persons.frame, prof, file_year=2018), prof, year=2018, period=1

@@ -295,14 +295,15 @@ def test_official_file_in_the_old_layout_gives_the_same_numbers(tmp_path):
     """The official 2018 Vermont file rewritten as a pre-2017 1-year file (plain serial numbers,
     lower-case replicate weights, ``ss18pvt.csv`` member) gives every estimate, SE and the
     immigrant split of the original: the year comes from the member name, not from SERIALNO."""
-    with zipfile.ZipFile(shared_file(VT_2018)) as zf:
+    vt_2018 = shared_file(VT_2018)
+    with zipfile.ZipFile(vt_2018) as zf:
         df = pd.read_csv(zf.open("psam_p50.csv"), dtype=str, keep_default_na=False)
     codes, _ = pd.factorize(df["SERIALNO"])
     df["SERIALNO"] = (codes + 1).astype(str)  # HU and GQ serials stay distinct, as in old files
     df = df.rename(columns={f"PWGTP{r}": f"pwgtp{r}" for r in range(1, 81)})
     old = tmp_path / "csv_pvt.zip"
     old.write_bytes(old_zip({"ss18pvt.csv": df.to_csv(index=False).encode()}))
-    new_ds = load_dataset(input_path=VT_2018, progress=False)
+    new_ds = load_dataset(input_path=vt_2018, progress=False)
     old_ds = load_dataset(input_path=old, progress=False)
     assert old_ds.year == 2018 and old_ds.persons.has_replicate_weights
     a, b = estimates_for(new_ds), estimates_for(old_ds)
