@@ -23,7 +23,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from .estimate.tables import MAX_CV, MIN_RECORDS
+from .estimate.outcomes import MAX_CV, MIN_RECORDS
 from .geography import NATION, state
 
 #: Put before every sentence made from the synthetic sample.

@@ -35,7 +35,7 @@ import numpy as np
 import pandas as pd
 
 from . import __version__, config
-from .acquire.periods import NO_STANDARD_1YR, validate_period
+from .acquire.products import NO_STANDARD_1YR, validate_period
 from .atomic import write_atomic
 from .errors import DataNotAvailable, InputError
 from .estimate.replicate import Z90

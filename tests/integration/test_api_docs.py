@@ -18,7 +18,7 @@ import pytest
 import brainwaste
 from brainwaste.cli import main
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 VT_2018 = ROOT / "tests/fixtures/official/acs_pums_2018_1yr_person_small_states/csv_pvt.zip"
 BLOCK = re.compile(r"^```python\n(.*?)^```", re.S | re.M)
 

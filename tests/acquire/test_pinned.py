@@ -12,7 +12,7 @@ from brainwaste.acquire import http
 from brainwaste.acquire.pinned import PinnedFile, fetch_one, fetch_pinned, read_registry
 from brainwaste.errors import DownloadError
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 DATA = b"NAME,var,type,len\n" * 50
 
 

@@ -6,7 +6,6 @@ from __future__ import annotations
 import json
 import math
 import zipfile
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -19,8 +18,8 @@ from brainwaste.errors import DataNotAvailable, InputError
 from brainwaste.method.classify import classify
 from brainwaste.method.codetables import crosswalk_2010_to_2018
 from brainwaste.method.profile import load_profile
+from tests.conftest import SHARED_DATA as SHARED  # noqa: E402
 
-SHARED = Path(__file__).parents[1].parent / "shared" / "data"
 REAL_2018 = SHARED / "acs_pums_2018_1yr_person_small_states"
 
 
