@@ -10,24 +10,22 @@ from __future__ import annotations
 
 import hashlib
 import os
-import re
 import zipfile
-import zlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
-import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
 from ..acquire.products import person_csv_members
 from ..errors import CorruptFileError, SchemaError
 from ..estimate.replicate import cell_totals
-from . import schema, survey_year
+from . import schema, stream, survey_year
 
 #: Bytes of CSV that pyarrow parses at a time. Small blocks stay in the CPU cache: on a
 #: 286-column person file, 2 MiB blocks parse about twice as fast as 16 MiB blocks.
@@ -260,9 +258,6 @@ def _file_column_types(include: list[str]) -> dict[str, pa.DataType]:
     return types
 
 
-_CONVERSION_ERROR = re.compile(r"In CSV column #(\d+): .*CSV conversion error")
-
-
 def _rebatch(batches: Iterator[pa.RecordBatch], records: int) -> Iterator[pa.Table]:
     """Group small record batches into tables of about `records` rows (no copy)."""
     pending: list[pa.RecordBatch] = []
@@ -277,14 +272,6 @@ def _rebatch(batches: Iterator[pa.RecordBatch], records: int) -> Iterator[pa.Tab
         yield pa.Table.from_batches(pending)
 
 
-def _csv_header(stream, where: str) -> list[str]:
-    first = stream.readline()
-    if not first:
-        raise SchemaError(f"{where} is empty")
-    header = first.decode("utf-8-sig").strip().split(",")
-    return _canonical_header([h.strip().strip('"') for h in header], where)
-
-
 def _canonical_header(header: list[str], where: str) -> list[str]:
     try:
         return schema.canonical_header(header)
@@ -292,34 +279,20 @@ def _canonical_header(header: list[str], where: str) -> list[str]:
         raise SchemaError(f"{where}: {exc}; keep one of them") from None
 
 
-def _csv_batches(
-    source, header: list[str], where: str, replicate_weights: bool
-) -> Iterator[pa.Table]:
-    """Parse a CSV (a path or a binary stream positioned at its start) in batches."""
-    check_header(header, where)
-    include = _file_columns_needed(header, replicate_weights)
-    opts = pacsv.ConvertOptions(
-        include_columns=include,
-        column_types=_file_column_types(include),
-        strings_can_be_null=True,
-    )
-    read = pacsv.ReadOptions(block_size=BLOCK_SIZE, column_names=header, skip_rows=1)
+def _csv_batches(chunks, where: str, replicate_weights: bool) -> Iterator[pa.Table]:
+    """Parse CSV bytes (``chunks()`` yields them, see :mod:`.stream`) in batches."""
+
+    def plan(header: list[str]) -> tuple[list[str], list[str], dict[str, pa.DataType]]:
+        header = _canonical_header(header, where)
+        check_header(header, where)
+        include = _file_columns_needed(header, replicate_weights)
+        return header, include, _file_column_types(include)
+
+    tables = stream.csv_tables(chunks, where, plan, block_size=BLOCK_SIZE)
     try:
-        reader = pacsv.open_csv(source, read_options=read, convert_options=opts)
-        yield from _rebatch(reader, BATCH_RECORDS)
-    except pa.ArrowInvalid as exc:
-        m = _CONVERSION_ERROR.search(str(exc))
-        if m and int(m.group(1)) < len(header):
-            raise SchemaError(
-                f"{where}: column {header[int(m.group(1))]} is not numeric ({exc})"
-            ) from None
-        raise CorruptFileError(
-            f"{where}: could not parse the CSV ({exc}); download it again"
-        ) from None
-    except (zipfile.BadZipFile, EOFError, OSError, zlib.error) as exc:
-        raise CorruptFileError(
-            f"{where}: could not parse the CSV ({exc}); download it again"
-        ) from None
+        yield from _rebatch((b for t in tables for b in t.to_batches()), BATCH_RECORDS)
+    finally:
+        tables.close()  # stops and joins the inflate and parse threads
 
 
 def _parquet_batches(path: Path, where: str, replicate_weights: bool) -> Iterator[pa.Table]:
@@ -364,22 +337,19 @@ def _raw_batches(path: Path, replicate_weights: bool) -> Iterator[tuple[str, pa.
             yield str(path), tbl
     elif kind == "zip":
         try:
-            zf = zipfile.ZipFile(path)
+            with zipfile.ZipFile(path) as zf:
+                members = [zf.getinfo(m) for m in person_csv_members(zf)]
         except zipfile.BadZipFile:
             raise CorruptFileError(f"{path}: truncated or corrupt zip; download it again") from None
-        with zf:
-            for member in person_csv_members(zf):
-                where = f"{path.name}:{member}"
-                with zf.open(member) as stream:
-                    header = _csv_header(stream, where)
-                # pyarrow reads the member straight from the zip's decompressing stream.
-                with zf.open(member) as stream:
-                    for tbl in _csv_batches(stream, header, where, replicate_weights):
-                        yield where, tbl
+        backend = stream.inflate_backend()
+        for info in members:
+            where = f"{path.name}:{info.filename}"
+            chunks = partial(stream.member_chunks, path, info, where, backend)
+            for tbl in _csv_batches(chunks, where, replicate_weights):
+                yield where, tbl
     else:
-        with open(path, "rb") as stream:
-            header = _csv_header(stream, str(path))
-        for tbl in _csv_batches(str(path), header, str(path), replicate_weights):
+        chunks = partial(stream.file_chunks, path, str(path))
+        for tbl in _csv_batches(chunks, str(path), replicate_weights):
             yield str(path), tbl
 
 
@@ -426,8 +396,9 @@ def read_persons(
         if cached is not None and src is p and _sniff(p) != "parquet":
             tmp = cached.with_suffix(f".tmp{os.getpid()}")
         years_read: set[int] = set()
+        raws = iter_raw_batches(src, replicate_weights)
         try:
-            for raw in iter_raw_batches(src, replicate_weights):
+            for raw in raws:
                 where = raw.schema.metadata[SOURCE_KEY.encode()].decode()
                 if where == str(src):
                     where = str(p)  # the cached copy stands for the file
@@ -457,6 +428,7 @@ def read_persons(
                 writer = None
                 os.replace(tmp, cached)
         finally:
+            raws.close()  # stops the reading threads at once when this loop raises
             if writer is not None:
                 writer.close()
             if tmp is not None and tmp.exists():

@@ -1,0 +1,365 @@
+"""CSV bytes to typed Arrow tables, with the inflate and the parse on two threads.
+
+A national person file is a few gigabytes of CSV deflated in a zip. Reading it is two jobs of
+about the same size: inflating the bytes and parsing them. They run here on separate threads,
+so that the machine's cores work at once, in three stages joined by small bounded queues:
+
+1. **inflate** (a thread): the zip member's compressed bytes are read from the file and inflated
+   with the fastest raw-deflate decoder installed (ISA-L through the `isal` package, else
+   `zlib-ng`, else the standard library's zlib: the same bytes either way), checking size and
+   CRC-32 against the zip's directory. A plain CSV is read as it is.
+2. **parse** (a thread): the bytes are cut at record boundaries into pieces of
+   :data:`PIECE_BYTES`, and each piece is parsed by ``pyarrow.csv.read_csv``: only the columns
+   asked for, with their types declared, the blocks of a piece parsed in parallel.
+3. the caller's thread receives the tables in file order.
+
+Memory is a few pieces whatever the size of the file. Each ``read_csv`` call parses one piece in
+memory and returns only when it is done, so no Arrow streaming reader is ever left running; both
+threads stop and are joined before :func:`csv_tables` returns or raises, on every path (the end of
+the file, a damaged or truncated member, a column that does not parse, a caller that stops early).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import itertools
+import os
+import queue
+import re
+import struct
+import threading
+import zipfile
+import zlib
+from collections import deque
+from collections.abc import Callable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
+from pathlib import Path
+from types import ModuleType
+
+import pyarrow as pa
+import pyarrow.csv as pacsv
+
+from ..errors import CorruptFileError, SchemaError
+
+#: Bytes of CSV parsed by one ``read_csv`` call (cut at the last record boundary). Large enough
+#: for its blocks to be parsed in parallel, small enough that a few pieces in flight stay small.
+PIECE_BYTES = 16 << 20
+#: Threads parsing pieces at once (one per core, at most two: the inflate and the caller's
+#: per-batch work need the rest).
+PARSE_THREADS = max(1, min(2, os.cpu_count() or 1))
+#: Compressed bytes read from the zip at a time.
+READ_BYTES = 1 << 20
+#: Largest output of one inflate call (bounds the memory of a pathological compression ratio).
+INFLATE_BYTES = 8 << 20
+#: Chunks waiting between the inflate and the parse, and tables between the parse and the caller.
+QUEUE_DEPTH = 4
+#: Raw-deflate decoders in order of preference (all give the same bytes).
+BACKENDS = ("isal", "zlib-ng", "zlib")
+#: Environment variable that forces one decoder, e.g. ``BRAINWASTE_INFLATE=zlib``.
+BACKEND_ENV = "BRAINWASTE_INFLATE"
+
+#: Reads the header's column names and returns the names to parse the columns under (they may
+#: be normalised), the columns to parse and their types; raises the package's own exception
+#: when the header is not usable.
+Plan = Callable[[list[str]], tuple[list[str], list[str], dict[str, pa.DataType]]]
+
+
+def _import_backend(name: str) -> ModuleType | None:
+    try:
+        if name == "isal":
+            from isal import isal_zlib
+
+            return isal_zlib
+        if name == "zlib-ng":
+            from zlib_ng import zlib_ng
+
+            return zlib_ng
+    except ImportError:
+        return None
+    return zlib if name == "zlib" else None
+
+
+def inflate_backend(name: str | None = None) -> tuple[str, ModuleType]:
+    """The raw-deflate decoder to use: `name`, else $BRAINWASTE_INFLATE, else the fastest installed.
+
+    Each candidate has zlib's interface (``decompressobj(-15)``, ``crc32``).
+    """
+    forced = name or os.environ.get(BACKEND_ENV, "").strip().lower() or None
+    if forced is not None:
+        if forced not in BACKENDS:
+            raise ValueError(
+                f"unknown inflate backend {forced!r}: use one of {', '.join(BACKENDS)}"
+            )
+        module = _import_backend(forced)
+        if module is None:
+            raise ValueError(f"inflate backend {forced!r} is not installed")
+        return forced, module
+    for candidate in BACKENDS:
+        module = _import_backend(candidate)
+        if module is not None:
+            return candidate, module
+    return "zlib", zlib  # pragma: no cover - zlib is always there
+
+
+# -- stage 1: bytes of the CSV ---------------------------------------------------------------------
+
+_LOCAL_HEADER = struct.Struct("<4s22xHH")  # signature ... file name length, extra field length
+
+
+def _member_data_offset(f, info: zipfile.ZipInfo, where: str) -> int:
+    f.seek(info.header_offset)
+    head = f.read(_LOCAL_HEADER.size)
+    if len(head) < _LOCAL_HEADER.size:
+        raise CorruptFileError(f"{where}: truncated zip; download it again")
+    signature, name_len, extra_len = _LOCAL_HEADER.unpack(head)
+    if signature != b"PK\x03\x04":
+        raise CorruptFileError(f"{where}: corrupt zip (bad member header); download it again")
+    return info.header_offset + _LOCAL_HEADER.size + name_len + extra_len
+
+
+def member_chunks(
+    path: Path, info: zipfile.ZipInfo, where: str, backend: tuple[str, ModuleType]
+) -> Iterator[bytes]:
+    """The inflated bytes of one zip member, checked against its size and CRC-32."""
+    name, module = backend
+    if info.flag_bits & 0x1 or info.compress_type not in (zipfile.ZIP_DEFLATED, zipfile.ZIP_STORED):
+        # Encrypted or another method (never in Census files): zipfile's stream checks the CRC.
+        try:
+            with zipfile.ZipFile(path) as zf, zf.open(info) as f:
+                while chunk := f.read(READ_BYTES):
+                    yield chunk
+        except (zipfile.BadZipFile, EOFError, OSError, zlib.error, RuntimeError) as exc:
+            raise CorruptFileError(f"{where}: {exc}; download it again") from None
+        return
+    inflate = module.decompressobj(-15) if info.compress_type == zipfile.ZIP_DEFLATED else None
+    crc, size = 0, 0
+    with open(path, "rb") as f:
+        f.seek(_member_data_offset(f, info, where))
+        remaining = info.compress_size
+        while True:
+            if inflate is not None and inflate.unconsumed_tail:
+                raw = inflate.unconsumed_tail
+            elif remaining > 0:
+                raw = f.read(min(READ_BYTES, remaining))
+                if not raw:
+                    raise CorruptFileError(f"{where}: truncated zip; download it again")
+                remaining -= len(raw)
+            else:
+                raw = b""
+            try:
+                if inflate is None:
+                    out = raw
+                elif raw:
+                    out = inflate.decompress(raw, INFLATE_BYTES)
+                else:  # all input given: what the decoder still holds
+                    out = inflate.flush() if not inflate.eof else b""
+            except Exception as exc:  # each backend has its own error type
+                raise CorruptFileError(
+                    f"{where}: corrupt zip member ({name}: {exc}); download it again"
+                ) from None
+            if out:
+                crc = module.crc32(out, crc)
+                size += len(out)
+                yield out
+            elif not raw:
+                break
+    if inflate is not None and not inflate.eof:
+        raise CorruptFileError(f"{where}: truncated zip member; download it again")
+    if size != info.file_size or crc != info.CRC:
+        raise CorruptFileError(f"{where}: zip member fails its CRC check; download it again")
+
+
+def file_chunks(path: Path, where: str) -> Iterator[bytes]:
+    """The bytes of a plain CSV file."""
+    try:
+        with open(path, "rb") as f:
+            while chunk := f.read(READ_BYTES * 4):
+                yield chunk
+    except OSError as exc:
+        raise CorruptFileError(f"{where}: could not read the file ({exc})") from None
+
+
+# -- the threads and their queues ------------------------------------------------------------------
+
+
+class _Stopped(Exception):
+    """Raised inside a stage when the pipeline is being shut down."""
+
+
+class _End:
+    """Marks the end of a stage's output."""
+
+
+class _Failure:
+    def __init__(self, exc: BaseException):
+        self.exc = exc
+
+
+class _Stage:
+    """One producer thread and the bounded queue of what it produced."""
+
+    def __init__(self, name: str, produce: Callable[[], Iterator], stop: threading.Event):
+        self.queue: queue.Queue = queue.Queue(QUEUE_DEPTH)
+        self.stop = stop
+        self.produce = produce
+        self.thread = threading.Thread(target=self._run, name=name, daemon=True)
+
+    def _put(self, item) -> None:
+        while not self.stop.is_set():
+            try:
+                self.queue.put(item, timeout=0.05)
+                return
+            except queue.Full:
+                continue
+        raise _Stopped
+
+    def _run(self) -> None:
+        items = self.produce()
+        try:
+            for item in items:
+                self._put(item)
+            self._put(_End())
+        except _Stopped:
+            pass
+        except BaseException as exc:  # handed to the consumer, raised in its thread
+            with contextlib.suppress(_Stopped):
+                self._put(_Failure(exc))
+        finally:
+            items.close()  # a stage stopped early finishes its own work (files, parse threads)
+
+    def __iter__(self) -> Iterator:
+        while True:
+            try:
+                item = self.queue.get(timeout=0.05)
+            except queue.Empty:
+                if self.stop.is_set():
+                    raise _Stopped from None
+                continue
+            if isinstance(item, _End):
+                return
+            if isinstance(item, _Failure):
+                raise item.exc
+            yield item
+
+
+# -- stage 2: pieces of CSV to tables ---------------------------------------------------------------
+
+_CONVERSION_ERROR = re.compile(r"In CSV column #(\d+): .*CSV conversion error")
+
+
+def _split_header(chunks: Iterator[bytes], where: str) -> tuple[list[str], bytes]:
+    """The header's column names, and the bytes that follow it."""
+    pending = b""
+    for chunk in chunks:
+        pending += chunk
+        end = pending.find(b"\n")
+        if end >= 0:
+            break
+    else:
+        end = len(pending)
+    if not pending.strip():
+        raise SchemaError(f"{where} is empty")
+    header = pending[:end].decode("utf-8-sig").strip().split(",")
+    return [h.strip().strip('"') for h in header], pending[end + 1 :]
+
+
+def _pieces(first: bytes, chunks: Iterator[bytes], piece_bytes: int) -> Iterator[pa.Buffer]:
+    """The CSV body in pieces of at most `piece_bytes` (unless a record is longer), each ending
+    at the end of a record."""
+    pending: list[bytes] = []
+    size = 0
+    for chunk in itertools.chain([first], chunks):
+        pending.append(chunk)
+        size += len(chunk)
+        if size < piece_bytes:
+            continue
+        data = b"".join(pending)
+        buffer = pa.py_buffer(data)
+        start = 0
+        while len(data) - start >= piece_bytes:
+            cut = data.rfind(b"\n", start, start + piece_bytes) + 1
+            if cut == 0:  # a record longer than a piece
+                cut = data.find(b"\n", start + piece_bytes) + 1
+                if cut == 0:
+                    break
+            yield buffer[start:cut]
+            start = cut
+        pending, size = [data[start:]], len(data) - start
+    data = b"".join(pending)
+    if data.strip():
+        yield pa.py_buffer(data)
+
+
+def _parse_error(exc: pa.ArrowInvalid, header: list[str], where: str) -> Exception:
+    m = _CONVERSION_ERROR.search(str(exc))
+    if m and int(m.group(1)) < len(header):
+        return SchemaError(f"{where}: column {header[int(m.group(1))]} is not numeric ({exc})")
+    return CorruptFileError(f"{where}: could not parse the CSV ({exc}); download it again")
+
+
+def csv_tables(
+    chunks: Callable[[], Iterator[bytes]],
+    where: str,
+    plan: Plan,
+    *,
+    block_size: int = 2 << 20,
+    piece_bytes: int | None = None,
+    parse_threads: int | None = None,
+) -> Iterator[pa.Table]:
+    """Tables of the columns `plan` asks for, parsed from the CSV bytes that `chunks()` yields.
+
+    `chunks` runs on the inflate thread (:func:`member_chunks`, :func:`file_chunks`), the parse
+    on another; the tables come in file order. Errors of either thread are raised here, after
+    both threads have stopped.
+    """
+    piece_bytes = piece_bytes or PIECE_BYTES
+    parse_threads = parse_threads or PARSE_THREADS
+    stop = threading.Event()
+    inflate = _Stage(f"inflate {where}", chunks, stop)
+
+    def parse() -> Iterator[pa.Table]:
+        body = iter(inflate)
+        header, first = _split_header(body, where)
+        header, include, types = plan(header)
+        read = pacsv.ReadOptions(column_names=header, block_size=block_size, use_threads=False)
+        convert = pacsv.ConvertOptions(
+            include_columns=include, column_types=types, strings_can_be_null=True
+        )
+
+        def parse_piece(piece: pa.Buffer) -> pa.Table:
+            try:
+                return pacsv.read_csv(
+                    pa.BufferReader(piece), read_options=read, convert_options=convert
+                )
+            except pa.ArrowInvalid as exc:
+                raise _parse_error(exc, header, where) from None
+
+        # Pieces are parsed by PARSE_THREADS workers, each single-threaded (Arrow's own
+        # threads inside one read_csv cost a quarter more CPU for the same work), in order.
+        pool = ThreadPoolExecutor(parse_threads, thread_name_prefix=f"parse {where}")
+        try:
+            running: deque[Future] = deque()
+            for piece in _pieces(first, body, piece_bytes):
+                running.append(pool.submit(parse_piece, piece))
+                if len(running) > parse_threads:
+                    yield running.popleft().result()
+            while running:
+                yield running.popleft().result()
+        except (SchemaError, CorruptFileError):
+            # Bytes that do not parse may be a damaged member: let the inflate finish its
+            # checks, so that a failed CRC is reported rather than a column that is "not numeric".
+            for _ in body:
+                pass
+            raise
+        finally:
+            pool.shutdown(wait=True, cancel_futures=True)
+
+    parsed = _Stage(f"parse {where}", parse, stop)
+    inflate.thread.start()
+    parsed.thread.start()
+    try:
+        yield from parsed
+    finally:
+        stop.set()
+        parsed.thread.join()
+        inflate.thread.join()
