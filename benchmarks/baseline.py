@@ -25,10 +25,22 @@ def universe(classified: pd.DataFrame) -> pd.DataFrame:
     return classified.loc[classified["in_universe"], [*CELL_KEYS, *WEIGHTS]]
 
 
-def engine(frame: pd.DataFrame) -> pd.DataFrame:
-    """Cell totals under all 81 weights and the count SE, by the package's engine."""
+def weight_array(frame: pd.DataFrame) -> np.ndarray:
+    """The 81 weights as one contiguous records x 81 array, built once (integer weights stay
+    int32, as in the file; pooled weights are float64)."""
+    integer = all(pd.api.types.is_integer_dtype(frame[c]) for c in WEIGHTS)
+    return replicate.weight_matrix(
+        frame, REPLICATE_WEIGHTS, dtype=np.int32 if integer else np.float64
+    )
+
+
+def engine(frame: pd.DataFrame, weights: np.ndarray | None = None) -> pd.DataFrame:
+    """Cell totals under all 81 weights and the count SE, by the package's engine, from one
+    contiguous weight array (:func:`weight_array`, built here when not given)."""
+    if weights is None:
+        weights = weight_array(frame)
     codes, cells = replicate.cell_codes(frame[CELL_KEYS])
-    totals = replicate.cell_totals(codes, len(cells), frame[WEIGHTS])
+    totals = replicate.cell_totals(codes, len(cells), weights)
     out = pd.DataFrame(totals, index=pd.MultiIndex.from_frame(cells), columns=WEIGHTS)
     out["se"] = replicate.standard_error(totals)
     return out
