@@ -18,10 +18,10 @@ import pyarrow as pa
 import pytest
 
 from brainwaste.errors import CorruptFileError, SchemaError
-from brainwaste.estimate.tables import estimate_outcomes
+from brainwaste.estimate.outcomes import estimate_outcomes
 from brainwaste.method.classify import classify, universe_prefilter
 from brainwaste.method.profile import load_profile
-from brainwaste.pums import readers, stream, synthetic
+from brainwaste.pums import readers, stream
 
 STATES = ["MA", "WY"]
 PROFILE = load_profile("mpi")
@@ -38,9 +38,9 @@ def no_thread_left():
     assert reading_threads() == []
 
 
-@pytest.fixture(scope="module")
-def zips(tmp_path_factory) -> list[Path]:
-    return synthetic.write_sample(tmp_path_factory.mktemp("s"), states=STATES, size="tiny")
+@pytest.fixture
+def zips(sample_zips) -> list[Path]:
+    return sample_zips(STATES)
 
 
 def estimates(paths) -> tuple[pd.DataFrame, readers.Persons]:
