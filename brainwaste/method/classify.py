@@ -6,6 +6,8 @@ groups and sums them. Definitions come from a :class:`~brainwaste.method.profile
 
 from __future__ import annotations
 
+import hashlib
+import json
 from functools import lru_cache
 from importlib import resources
 
@@ -59,6 +61,18 @@ def universe_prefilter(
         ).fill_null(False)
         return pc.or_(universe, worker)
 
+    # The rules in one digest: the readers cache the records a prefilter keeps under it.
+    rules = [
+        degrees.to_pylist(),
+        schl.to_pylist(),
+        profile.min_age,
+        profile.max_age,
+        profile.use_second_degree,
+        keep_health_workers,
+        sorted(ESR_EMPLOYED),
+        health_codes,
+    ]
+    keep.cache_key = hashlib.sha256(json.dumps(rules, default=str).encode()).hexdigest()[:16]
     return keep
 
 

@@ -25,7 +25,7 @@ import pyarrow.parquet as pq
 from ..acquire.products import person_csv_members
 from ..errors import CorruptFileError, SchemaError
 from ..estimate.replicate import cell_totals
-from . import schema, stream, survey_year
+from . import kept, schema, stream, survey_year
 
 #: Bytes of CSV that pyarrow parses at a time. Small blocks stay in the CPU cache: on a
 #: 286-column person file, 2 MiB blocks parse about twice as fast as 16 MiB blocks.
@@ -375,7 +375,9 @@ def read_persons(
 
     `prefilter` keeps only the records the analysis needs (population totals still cover every
     record). With `cache_dir`, each csv/zip input is also written as a column-pruned parquet file
-    there (``NAME.HASH.persons.parquet``) and later calls read that copy instead of parsing the CSV.
+    there (``NAME.HASH.persons.parquet``) and later calls read that copy instead of parsing the CSV;
+    with a prefilter that has a ``cache_key`` (and no `on_batch`), the records it kept and the
+    file's totals are cached too (:mod:`.kept`), and later calls with the same rules read only those.
     """
     if isinstance(paths, str | os.PathLike):
         paths = [paths]
@@ -389,6 +391,20 @@ def read_persons(
         p = Path(p)
         src = p
         cached = _cache_path(p, cache_dir) if cache_dir else None
+        kept_path = None
+        if cached is not None and prefilter is not None and on_batch is None:
+            kept_path = kept.path_for(
+                cached, prefilter, year=year, period=period, replicate_weights=replicate_weights
+            )
+        hit = kept.load(kept_path, p) if kept_path is not None else None
+        if hit is not None:  # the records this prefilter keeps, read before
+            survey_year.check_single_year(hit.years, year, period, str(p))
+            frames.append(hit.table)
+            _add_totals(totals, hit.totals)
+            n_read += hit.n_read
+            sources.append(str(p))
+            has_reps.append(all(c in hit.table.column_names for c in schema.REPLICATE_WEIGHTS))
+            continue
         if cached is not None and cached.exists() and cached.stat().st_mtime >= p.stat().st_mtime:
             src = cached
         writer = None
@@ -396,6 +412,8 @@ def read_persons(
         if cached is not None and src is p and _sniff(p) != "parquet":
             tmp = cached.with_suffix(f".tmp{os.getpid()}")
         years_read: set[int] = set()
+        file_totals: dict[str, np.ndarray] = {}
+        first_frame, n_before = len(frames), n_read
         raws = iter_raw_batches(src, replicate_weights)
         try:
             for raw in raws:
@@ -413,16 +431,16 @@ def read_persons(
                 n_read += len(tbl)
                 if on_batch is not None:
                     on_batch(tbl)
-                for st, t in zip(*_population_totals(tbl), strict=True):
-                    prev = totals.get(st)
-                    # Files with and without replicate weights: keep PWGTP totals only.
-                    if prev is not None and prev.shape != t.shape:
-                        prev, t = prev[:, :1], t[:, :1]
-                    totals[st] = t if prev is None else prev + t
+                _add_totals(file_totals, dict(zip(*_population_totals(tbl), strict=True)))
                 if prefilter is not None:
                     tbl = tbl.filter(prefilter(tbl))
                 frames.append(tbl)
             survey_year.check_single_year(years_read, year, period, str(p))
+            if kept_path is not None and len(frames) > first_frame:
+                file_kept = pa.concat_tables(frames[first_frame:], promote_options="default")
+                kept.save(
+                    kept_path, kept.Kept(file_kept, file_totals, n_read - n_before, years_read)
+                )
             if writer is not None:
                 writer.close()
                 writer = None
@@ -433,6 +451,7 @@ def read_persons(
                 writer.close()
             if tmp is not None and tmp.exists():
                 tmp.unlink()
+        _add_totals(totals, file_totals)
         sources.append(str(p))
         has_reps.append(
             all(c in frames[-1].column_names for c in schema.REPLICATE_WEIGHTS) if frames else False
@@ -460,6 +479,16 @@ def read_persons(
     state_pop = pd.DataFrame(by_state.reshape(-1, len(wcols)), index=index, columns=wcols)
     pop = pd.DataFrame(by_state.sum(axis=0), index=list(POPULATION_ROWS), columns=wcols)
     return Persons(frame, sources, all(has_reps), n_read, pop, notes, state_pop)
+
+
+def _add_totals(into: dict[str, np.ndarray], totals: dict[str, np.ndarray]) -> None:
+    """Add population totals by state into `into`."""
+    for st, t in totals.items():
+        prev = into.get(st)
+        # Files with and without replicate weights: keep PWGTP totals only.
+        if prev is not None and prev.shape != t.shape:
+            prev, t = prev[:, :1], t[:, :1]
+        into[st] = t if prev is None else prev + t
 
 
 def pandas_type(t: pa.DataType):
