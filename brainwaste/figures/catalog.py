@@ -155,7 +155,12 @@ def draw_all(tables: dict[str, pd.DataFrame], meta: dict, reports_dir: Path) -> 
     one.update({k: tables[k] for k in TREND_TABLES if tables.get(k) is not None})
     table_files = write_tables(one, meta, reports_dir)
     written += table_files
-    written.append(write_gallery(gallery, meta, prov, reports_dir, table_files))
+    findings = []
+    if places:
+        from ..sentences import key_findings
+
+        findings = [f.text for f in key_findings(est, places[0], prov.synthetic, meta["profile"])]
+    written.append(write_gallery(gallery, meta, prov, reports_dir, table_files, findings))
     return written
 
 

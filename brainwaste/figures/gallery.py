@@ -8,11 +8,13 @@ and a banner when the data are synthetic. Same figures in, same bytes out.
 
 from __future__ import annotations
 
+import base64
 import html
 import os
 from dataclasses import dataclass
 from pathlib import Path
 
+from . import style
 from .export import SYNTHETIC_MARK, Provenance
 
 INDEX_NAME = "index.html"
@@ -55,6 +57,10 @@ summary { cursor: pointer; color: var(--accent); }
 table { border-collapse: collapse; font-size: 0.9rem; }
 td, th { border-bottom: 1px solid var(--rule); padding: 0.3rem 0.6rem; text-align: left; }
 footer { color: var(--muted); font-size: 0.85rem; margin: 2rem auto; }
+.org { display: flex; align-items: center; gap: 0.8rem; margin-top: 1rem; font-weight: 700;
+  color: var(--accent); text-transform: uppercase; letter-spacing: 0.04em; font-size: 0.85rem; }
+.org img { max-height: 2.6rem; max-width: 10rem; }
+.findings li { margin: 0.3rem 0; }
 @media (max-width: 600px) { body { font-size: 15px; } header h1 { font-size: 1.3rem; } }
 """
 
@@ -73,8 +79,12 @@ def write_gallery(
     provenance: Provenance,
     reports_dir: str | os.PathLike,
     table_files: list[Path] = (),
+    findings: list[str] = (),
 ) -> Path:
-    """Write REPORTS_DIR/index.html for the figures (whose files are in REPORTS_DIR/figures)."""
+    """Write REPORTS_DIR/index.html for the figures (whose files are in REPORTS_DIR/figures),
+    with the key `findings` (sentences from :mod:`brainwaste.sentences`) on top, in the house
+    style in effect (organization, logo, footer)."""
+    house = style.current()
     reports = Path(reports_dir)
     fig_dir = reports / "figures"
     sections: dict[str, list[GalleryFigure]] = {}
@@ -101,8 +111,16 @@ def write_gallery(
             f'<div class="banner" role="alert">{_e(SYNTHETIC_MARK)}. These figures are drawn '
             "from a synthetic sample, not Census data: do not cite them.</div>"
         )
+    out.append("<header>")
+    if house.organization or house.logo is not None:
+        logo = ""
+        if house.logo is not None:
+            data = base64.b64encode(house.logo_png()).decode("ascii")
+            logo = (
+                f'<img src="data:image/png;base64,{data}" alt="{_e(house.organization or "logo")}">'
+            )
+        out.append(f'<div class="org">{logo}<span>{_e(house.organization)}</span></div>')
     out += [
-        "<header>",
         "<h1>Underutilization of college-educated health-degree holders</h1>",
         "<p>U.S.-born, immigrants educated in the U.S., and immigrants educated abroad. "
         f"Data: {_e(provenance.survey)}; definition profile '{_e(profile)}'; "
@@ -119,6 +137,10 @@ def write_gallery(
     if table_files:
         out.append('<li><a href="#tables">Tables</a></li>')
     out += ["</ol>", "</nav>", "<main>"]
+    if findings:
+        out += ['<h2 class="section" id="findings">Key findings</h2>', '<ul class="findings">']
+        out += [f"<li>{_e(f)}</li>" for f in findings]
+        out.append("</ul>")
     for section, items in sections.items():
         out.append(f'<h2 class="section">{_e(section)}</h2>')
         for f in items:
@@ -162,6 +184,7 @@ def write_gallery(
         f"<p>{_e(provenance.source_line())} Estimates from fewer than 30 sample records or with "
         "a coefficient of variation above 30% are marked on the charts (hatched or hollow) and "
         "named in each text description.</p>",
+        *([f"<p>{_e(house.label)}</p>"] if house.label else []),
         "</footer>",
         "</body>",
         "</html>",

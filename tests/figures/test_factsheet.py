@@ -15,6 +15,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from types import SimpleNamespace
 
 import numpy as np
+import pandas as pd
 import pytest
 from PIL import Image
 
@@ -251,3 +252,43 @@ def test_unknown_state_is_a_user_error(run):
     assert not (run.base / "x" / "factsheets").exists() or not list(
         (run.base / "x" / "factsheets").glob("*.pdf")
     )
+
+
+def test_trend_chart_when_several_years(run):
+    est = run.tables["estimates"]
+    all_years = pd.concat([est.assign(year=2023), est], ignore_index=True)
+    paths = factsheet.write_factsheet(
+        run.tables, run.meta, "MA", run.base / "trend", style.DEFAULT_HOUSE, all_years
+    )
+    md = paths[2].read_text(encoding="utf-8")
+    assert re.search(r"figures/\w*trend_ma\.png", md)
+    assert len(_reader(paths[0]).pages) <= 2
+    # one year only: no trend
+    assert "trend" not in run.plain[2].read_text(encoding="utf-8")
+
+
+def test_report_writes_the_focus_states_fact_sheet(run, tmp_path):
+    paths = report.write_focus_factsheet(run.tables, run.meta, tmp_path, tmp_path / "no-data")
+    assert [p.name for p in paths][0] == "MA_2024_1yr_mpi.pdf"
+
+
+def test_gallery_in_house_style_with_the_findings(run, tmp_path):
+    from brainwaste import sentences
+    from brainwaste.figures.catalog import provenance
+    from brainwaste.figures.gallery import write_gallery
+
+    found = [f.text for f in sentences.key_findings(run.tables["estimates"], "MA", True)]
+    with style.using(run.base / "style.toml"):
+        page = write_gallery([], run.meta, provenance(run.meta), tmp_path, [], found)
+    text = page.read_text(encoding="utf-8")
+    assert ORG in text and FOOTER in text and 'src="data:image/png;base64,' in text
+    assert html_escape(found[1]) in text
+    (tmp_path / "p").mkdir()
+    plain = write_gallery([], run.meta, provenance(run.meta), tmp_path / "p", [], found)
+    assert ORG not in plain.read_text(encoding="utf-8")
+
+
+def html_escape(text: str) -> str:
+    import html
+
+    return html.escape(text, quote=True)
