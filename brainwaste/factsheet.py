@@ -29,6 +29,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import matplotlib.pyplot as plt
+import numpy as np
 import pandas as pd
 from matplotlib.backends.backend_pdf import PdfPages
 from matplotlib.font_manager import FontProperties
@@ -278,7 +279,7 @@ def compose(
         + ("" if every_field else " with health degrees")
         + f": {prov.survey}"
     )
-    source = f"{prov.source_line()} Fact sheet: brainwaste {__version__}."
+    source = prov.source_line()
     notes = [n for n in meta.get("notes", []) if not n.startswith("SYNTHETIC")]
     return FactSheet(
         place, stem, title, subtitle, head, findings, drawn, method_box(meta, prov), source, prov,
@@ -357,7 +358,13 @@ class _Page:
         ax = self.fig.add_axes(
             (x / self.w, 1 - (y + h) / self.h, w / self.w, h / self.h), label=label
         )
-        img = plt.imread(rgba_or_png) if isinstance(rgba_or_png, (str, Path)) else rgba_or_png
+        if isinstance(rgba_or_png, (str, Path)):  # a chart: opaque 8-bit RGB, embedded as is
+            from PIL import Image
+
+            with Image.open(rgba_or_png) as im:
+                img = np.asarray(im.convert("RGB"))
+        else:
+            img = rgba_or_png
         ax.imshow(img, interpolation="none")
         ax.set_axis_off()
 
@@ -456,8 +463,14 @@ def _findings(page: _Page, sheet: FactSheet) -> None:
         top = page.y
         figure_size = 15 if len(f.figure) <= 7 else 11
         page.text(MARGIN, top, f.figure, figure_size, "bold", WARN if sheet.synthetic else ACCENT)
+        tile = figure_size * 1.25 / 72
+        if f.label:
+            lines = wrap_to(f.label, tile_w, _font(6.8, family=page.family))
+            for i, line in enumerate(lines):
+                page.text(MARGIN, top + tile + i * 0.11, line, 6.8, color=MUTED)
+            tile += 0.11 * len(lines)
         h = page.paragraph(f.text, 8.8, x=text_x, width=text_w)
-        page.y = top + max(h, figure_size * 1.3 / 72) + 0.1
+        page.y = top + max(h, tile) + 0.1
     page.y += 0.05
 
 
@@ -588,6 +601,9 @@ ul.key li { display: grid; grid-template-columns: 1.3in 1fr; gap: 0.15in; margin
   font-size: 9.5pt; }
 ul.key .figure { font-size: 15pt; font-weight: 700; color: #0072B2; line-height: 1.1; }
 .synthetic ul.key .figure { color: #D55E00; }
+ul.key .figure.long { font-size: 11pt; white-space: nowrap; }
+ul.key .label { display: block; font-size: 7.5pt; font-weight: 400; color: #4d4d4d;
+  margin-top: 0.2em; }
 figure { margin: 0.8em 0 1em; break-inside: avoid; }
 figure img { width: 100%; height: auto; display: block; }
 figcaption { font-size: 8.5pt; color: #4d4d4d; margin-top: 0.2em; }
@@ -642,7 +658,11 @@ def render_html(sheet: FactSheet, path: Path) -> Path:
         out.append(f'<p class="headline">{_e(sheet.headline.text)}</p>')
     out += ["<h2>Key numbers</h2>", '<ul class="key">']
     for f in sheet.findings:
-        out.append(f'<li><span class="figure">{_e(f.figure)}</span><span>{_e(f.text)}</span></li>')
+        label = f'<span class="label">{_e(f.label)}</span>' if f.label else ""
+        out.append(
+            f'<li><span class="figure{" long" if len(f.figure) > 7 else ""}">{_e(f.figure)}{label}'
+            f"</span><span>{_e(f.text)}</span></li>"
+        )
     out.append("</ul>")
     for c in sheet.charts:
         uri = _data_uri(c.png.read_bytes(), "image/png")
@@ -672,7 +692,10 @@ def render_markdown(sheet: FactSheet, path: Path) -> Path:
     if sheet.headline is not None:
         out += [f"**{sheet.headline.text}**", ""]
     out += ["## Key numbers", ""]
-    out += [f"- **{f.figure}**: {f.text}" for f in sheet.findings]
+    out += [
+        f"- **{f.figure}**" + (f" ({f.label})" if f.label else "") + f": {f.text}"
+        for f in sheet.findings
+    ]
     out.append("")
     for c in sheet.charts:
         rel = c.png.relative_to(path.parent).as_posix()

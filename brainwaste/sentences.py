@@ -82,6 +82,8 @@ class Finding:
     text: str
     cells: tuple[tuple[str, str, str], ...] = ()
     figure: str = ""
+    #: A few words under the key figure on a tile (e.g. "underutilization rate").
+    label: str = ""
 
 
 #: What a person counted as underutilized does, by outcome, for "... work in low-skilled jobs
@@ -318,8 +320,9 @@ def headline(
         text += f", a rate {compared(a, b, 'that of the ' + GROUP_WORDS['us_born'])}"
     cells = ((place, lead, "underutilized"), (place, "us_born", "underutilized"))
     return Finding(
-        _marked(text + ".", synthetic), cells if b is not None else cells[:1], _pct(a.value, a.moe)
-    )
+        _marked(text + ".", synthetic), cells if b is not None else cells[:1],
+        _pct(a.value, a.moe), f"underutilization rate, {GROUP_WORDS[lead]}",
+    )  # fmt: skip
 
 
 def key_findings(
@@ -355,7 +358,12 @@ def key_findings(
         cells = [(place, "immigrant", "total"), (place, "us_born", "total")]
         if abroad is not None:
             cells.insert(1, (place, lead, "total"))
-        out.append(Finding(_marked(text + ".", synthetic), tuple(cells), _count_figure(imm)))
+        out.append(
+            Finding(
+                _marked(text + ".", synthetic), tuple(cells), _count_figure(imm),
+                f"immigrants with {d.degree.removeprefix('a ')}",
+            )
+        )  # fmt: skip
 
     h = headline(estimates, place, synthetic, d)
     if h is not None:
@@ -372,6 +380,7 @@ def key_findings(
                 _marked(text + ".", synthetic),
                 ((place, lead, "underutilized"),),
                 _count_figure(count),
+                f"underutilized {GROUP_WORDS[lead]}",
             )
         )
 
@@ -385,7 +394,12 @@ def key_findings(
             )
             cells = ((place, "immigrant_us_educated", "underutilized"),
                      (place, "us_born", "underutilized"))  # fmt: skip
-            out.append(Finding(_marked(text + ".", synthetic), cells, _pct(a.value, a.moe)))
+            out.append(
+                Finding(
+                    _marked(text + ".", synthetic), cells, _pct(a.value, a.moe),
+                    "underutilization rate, immigrants educated in the U.S.",
+                )
+            )  # fmt: skip
 
     low, unemployed = get(lead, "employed_low_skill"), get(lead, "unemployed")
     if low is not None and unemployed is not None:
@@ -394,7 +408,12 @@ def key_findings(
             f"jobs and {share_in_words(unemployed)} are unemployed"
         )
         cells = ((place, lead, "employed_low_skill"), (place, lead, "unemployed"))
-        out.append(Finding(_marked(text + ".", synthetic), cells, _pct(low.value, low.moe)))
+        out.append(
+            Finding(
+                _marked(text + ".", synthetic), cells, _pct(low.value, low.moe),
+                f"in low-skilled jobs, {GROUP_WORDS[lead]}",
+            )
+        )  # fmt: skip
 
     if place != NATION:
         a, b = get(lead, "underutilized"), get(lead, "underutilized", at=NATION)
@@ -405,7 +424,12 @@ def key_findings(
             )
             cells = ((place, lead, "underutilized"), (NATION, lead, "underutilized"))
             figure = f"{_pct(a.value, a.moe)} vs {_pct(b.value, b.moe)}"
-            out.append(Finding(_marked(text + ".", synthetic), cells, figure))
+            out.append(
+                Finding(
+                    _marked(text + ".", synthetic), cells, figure,
+                    f"{place if len(place) == 2 else where} against the nation",
+                )
+            )  # fmt: skip
     return out
 
 
