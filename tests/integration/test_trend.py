@@ -191,10 +191,14 @@ def test_sample_year_2024_is_the_plain_sample_and_other_years_are_their_own(tmp_
     assert c[0].read_bytes() == d[0].read_bytes()  # same arguments, same bytes
     with zipfile.ZipFile(c[0]) as zf:
         readme = zf.read("SYNTHETIC_README.txt").decode()
-        df = pd.read_csv(zf.open("psam_p50.csv"), dtype=str)
+        df = pd.read_csv(zf.open("ss16pvt.csv"), dtype=str)  # the member name through 2016
     assert "SYNTHETIC" in readme and "survey year 2016" in readme
     assert synthetic.is_synthetic_zip(c[0])
-    assert df["SERIALNO"].str[:4].eq("2016").all()
+    # the layout of 2016: plain serials, lower-case replicate weights, PUMA not zero-padded
+    assert df["SERIALNO"].str.fullmatch(r"[0-9]{1,8}").all()
+    assert not df.duplicated(["SERIALNO", "SPORDER"]).any()
+    assert "pwgtp80" in df.columns and "PWGTP80" not in df.columns
+    assert not df["PUMA"].str.startswith("0").any()
     assert df["ADJINC"].eq("1007588").all()  # the 2016 1-year factor of the Census dictionary
     yoep = pd.to_numeric(df["YOEP"]).dropna()
     assert yoep.max() <= 2016
@@ -204,6 +208,17 @@ def test_sample_year_2024_is_the_plain_sample_and_other_years_are_their_own(tmp_
     assert not set(df["OCCP"].dropna()) & {"3090", "3100"}  # physicians: 3060 in 2010 codes
     back = sample_years.occp_2018_to_2010()
     assert back["3090"] == "3060" and back["3255"] == "3255" and back["3602"] == "4610"
+
+
+def test_a_2016_sample_file_reads_as_2016_with_replicate_weights(tmp_path):
+    from brainwaste.report import estimates_for, load_dataset
+
+    path = sample_years.write_sample_year(tmp_path, 2016, states="VT", size="tiny")[0]
+    ds = load_dataset(input_path=path, profile="mpi", progress=False)
+    assert ds.year == 2016 and ds.synthetic and ds.persons.has_replicate_weights
+    assert set(ds.persons.frame["year"]) == {2016}
+    est = estimates_for(ds)
+    assert est["count_se"].notna().any()
 
 
 def test_sample_year_dollars_are_deflated_by_the_cpi_u_rs(tmp_path):
