@@ -165,6 +165,79 @@ class Parameters:
 PARAMETER_NAMES = tuple(f.name for f in fields(Parameters))
 
 
+@dataclass(frozen=True)
+class TrendParameters:
+    """The parameters of the trend notebook (``04-trends``), checked when made.
+
+    - ``years``: "2016,2019,2022,2024", a range "2012-2024", or a list; with ``source="sample"``
+      years of the synthetic sample (2013-2024 but 2020);
+    - ``period``: 1, or 5 for non-overlapping 5-year files (years at least 5 apart);
+    - ``states``: "all" (every state and their total), "MA,US" (a state and the national file)
+      or a list such as "MA,NY";
+    - ``source``: "sample", "files" or "api"; ``profile``, ``data_dir``, ``reports_dir`` as
+      for the other notebooks.
+    """
+
+    years: str | list[int] = "2016,2019,2022,2024"
+    period: int = SAMPLE_PERIOD
+    states: str = "all"
+    source: str = "sample"
+    profile: str = "mpi"
+    data_dir: str = "../data"
+    reports_dir: str = "../reports/notebooks/04-trends"
+
+    def __post_init__(self) -> None:
+        from .sample_years import check_years
+        from .trend import parse_years, plan_years
+
+        if self.source not in SOURCES:
+            raise InputError(f"source: {self.source!r} is not one of {', '.join(SOURCES)}")
+        try:
+            period = int(self.period)
+        except (TypeError, ValueError):
+            period = None
+        if period not in (1, 5):
+            raise InputError(f"period: {self.period!r} is not 1 (1-year file) or 5 (5-year file)")
+        plan = plan_years(parse_years(self.years), period)
+        if self.source == "sample":
+            if period != 1:
+                raise InputError("the synthetic sample holds 1-year files: use period 1")
+            check_years(list(plan.years))
+        if self.source == "api" and not config.census_api_key():
+            raise InputError(
+                "source 'api' needs a key in CENSUS_API_KEY "
+                "(free at https://api.census.gov/data/key_signup.html)"
+            )
+        if not str(self.states or "").strip():
+            raise InputError("states: give USPS codes such as MA,NY, 'all', or MA,US")
+        load_profile(self.profile)
+        years = ",".join(str(y) for y in parse_years(self.years))
+        object.__setattr__(self, "years", years)
+        object.__setattr__(self, "period", period)
+
+    def load(self):
+        """Estimate the trend these parameters name (kept years are reused)."""
+        from .trend import run_trend
+
+        return run_trend(
+            self.years, self.period, self.states, profile=self.profile,
+            sample=self.source == "sample", source="files" if self.source == "sample" else self.source,
+            data_dir=self.data_dir, progress=False,
+        )  # fmt: skip
+
+
+TREND_PARAMETER_NAMES = tuple(f.name for f in fields(TrendParameters))
+
+
+def parameters_class(defaults: dict) -> type:
+    """The parameters class of a notebook, from the names its parameters cell sets."""
+    return TrendParameters if "years" in defaults else Parameters
+
+
+def parameter_names(defaults: dict) -> tuple[str, ...]:
+    return TREND_PARAMETER_NAMES if "years" in defaults else PARAMETER_NAMES
+
+
 # -- what a notebook prints first ----------------------------------------------------------------
 
 
@@ -329,12 +402,17 @@ def parse_parameter(name: str, text: str):
     :class:`Parameters` afterwards)."""
     if name in RENDERER_SET:
         raise InputError(f"-p {name}: set by the renderer; use --reports-dir instead")
-    if name not in PARAMETER_NAMES:
-        allowed = ", ".join(n for n in PARAMETER_NAMES if n not in RENDERER_SET)
+    known = dict.fromkeys([*PARAMETER_NAMES, *TREND_PARAMETER_NAMES])
+    if name not in known:
+        allowed = ", ".join(n for n in known if n not in RENDERER_SET)
         raise InputError(f"-p {name}: unknown notebook parameter; use one of {allowed}")
     text = text.strip()
     if name == "year":
         return _year_or_years(text)
+    if name == "years":
+        from .trend import parse_years
+
+        return ",".join(str(y) for y in parse_years(text))
     if name == "period":
         if text not in ("1", "5"):
             raise InputError(f"-p period {text}: use 1 (1-year file) or 5 (5-year file)")
@@ -371,14 +449,16 @@ def prepare(path: Path, overrides: dict, reports_dir: Path, data_dir: Path | Non
     """The parameters one notebook runs with: its own defaults, then `overrides`, with absolute
     data and reports directories; checked with :class:`Parameters` (raises InputError)."""
     values = notebook_defaults(path)
-    missing = [n for n in PARAMETER_NAMES if n not in values]
+    names = parameter_names(values)
+    missing = [n for n in names if n not in values]
     if missing:
         raise InputError(f"{path.name}: the parameters cell does not set {', '.join(missing)}")
-    values.update(overrides)
+    # A parameter only some notebooks take (year, input_path; years) goes to those.
+    values.update({k: v for k, v in overrides.items() if k in names})
     if "data_dir" not in overrides:
         values["data_dir"] = str(Path(data_dir or config.data_dir()).resolve())
     values["reports_dir"] = str((reports_dir / path.stem).resolve())
-    params = Parameters(**values)
+    params = parameters_class(values)(**values)
     return asdict(params)
 
 
@@ -437,7 +517,11 @@ def build_parser() -> argparse.ArgumentParser:
         description="Execute the report notebooks with other parameters (papermill) into "
         "REPORTS_DIR/notebooks/NAME.ipynb, figures in REPORTS_DIR/notebooks/NAME/figures/.",
         epilog="parameters: "
-        + ", ".join(n for n in PARAMETER_NAMES if n not in RENDERER_SET)
+        + ", ".join(
+            n
+            for n in dict.fromkeys([*PARAMETER_NAMES, *TREND_PARAMETER_NAMES])
+            if n not in RENDERER_SET
+        )
         + "\nexamples:\n"
         "  python -m brainwaste.notebooks -p states NY,NJ\n"
         "  python -m brainwaste.notebooks -p source files -p year 2023 -p period 1 -p states MA\n"

@@ -36,7 +36,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from . import __version__
-from .acquire.periods import PSAM_FROM
+from .acquire.products import PSAM_FROM
 from .atomic import write_bytes_atomic
 from .errors import InputError
 from .geography import state

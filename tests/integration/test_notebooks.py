@@ -27,7 +27,9 @@ from brainwaste.errors import InputError
 from tests.conftest import ROOT
 
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
-NAMES = ["01-massachusetts-commission", "02-state-comparison", "03-methods-and-validation"]
+NAMES = [
+    "01-massachusetts-commission", "02-state-comparison", "03-methods-and-validation", "04-trends",
+]  # fmt: skip
 
 
 def _run(args: list[str], cwd: Path, timeout: int = 300) -> subprocess.CompletedProcess:
@@ -40,7 +42,7 @@ def _run(args: list[str], cwd: Path, timeout: int = 300) -> subprocess.Completed
 # -- stored notebooks -----------------------------------------------------------------------------
 
 
-def test_the_three_notebooks_are_there():
+def test_the_notebooks_are_there():
     assert [p.stem for p in NOTEBOOKS] == NAMES
 
 
@@ -65,12 +67,13 @@ def test_parameters_cell_is_complete_and_runs_offline(path):
     import papermill
 
     # papermill must see every parameter: a comment it cannot parse hides the name from it
-    assert list(papermill.inspect_notebook(path)) == list(notebooks.PARAMETER_NAMES)
     defaults = notebooks.notebook_defaults(path)
-    assert defaults["source"] == "sample" and defaults["input_path"] is None
+    names = notebooks.parameter_names(defaults)
+    assert list(papermill.inspect_notebook(path)) == list(names)
+    assert defaults["source"] == "sample" and defaults.get("input_path") is None
     assert defaults["data_dir"] == "../data"
     assert defaults["reports_dir"] == f"../reports/notebooks/{path.stem}"
-    notebooks.Parameters(**defaults)  # valid as stored
+    notebooks.parameters_class(defaults)(**defaults)  # valid as stored
 
 
 _LOGIC = (
@@ -201,6 +204,24 @@ def test_renderer_runs_a_notebook_for_another_state(tmp_path):
         (["-p", "year", "2022-2024", "-p", "period", "5", "-p", "source", "files"], "pooled"),
         (["--only", "09"], "no such notebook"),
         (["-p", "year", "2020", "-p", "source", "files"], "no 2020 1-year PUMS"),
+        (
+            [
+                "--only",
+                "04",
+                "-p",
+                "years",
+                "2019,2022",
+                "-p",
+                "period",
+                "5",
+                "-p",
+                "source",
+                "files",
+            ],
+            "overlap",
+        ),
+        (["--only", "04", "-p", "years", "2012,2016"], "synthetic sample has no 2012"),
+        (["--only", "04", "-p", "years", "2020"], "no survey year with a 1-year file"),
     ],
 )
 def test_renderer_refuses_bad_parameters_before_running(argv, message, tmp_path, capsys):

@@ -12,22 +12,14 @@ import pandas as pd
 import pytest
 
 from brainwaste import sample_years, trend
-from brainwaste.acquire import http
 from brainwaste.cli import main
 from brainwaste.errors import DataNotAvailable, InputError
 from brainwaste.method.classify import classify
 from brainwaste.method.codetables import crosswalk_2010_to_2018
 from brainwaste.method.profile import load_profile
-from tests.conftest import SHARED_DATA as SHARED  # noqa: E402
+from tests.conftest import shared_file
 
-REAL_2018 = SHARED / "acs_pums_2018_1yr_person_small_states"
-
-
-@pytest.fixture(autouse=True)
-def fast_retries(monkeypatch):
-    monkeypatch.setattr(http, "BACKOFF", 0.01)
-    monkeypatch.setattr(http, "CONNECT_TIMEOUT", 2.0)
-    monkeypatch.setattr(http, "READ_TIMEOUT", 5.0)
+pytestmark = pytest.mark.usefixtures("fast_retries")
 
 
 # -- the difference of two years ------------------------------------------------------------------
@@ -254,9 +246,7 @@ def test_sample_refuses_years_it_does_not_cover():
 def nh_server(httpserver, tmp_path):
     """A Census-layout server with the official 2018 New Hampshire file and the 2024 synthetic
     one (both in the official schema)."""
-    real = REAL_2018 / "csv_pnh.zip"
-    if not real.exists():
-        pytest.skip(f"official 2018 New Hampshire PUMS zip not found at {real}")
+    real = shared_file("acs_pums_2018_1yr_person_small_states/csv_pnh.zip")
     syn = sample_years.write_sample_year(tmp_path / "syn", 2024, states="NH", size="tiny")[0]
     httpserver.expect_request("/2018/1-Year/csv_pnh.zip").respond_with_data(
         real.read_bytes(), content_type="application/zip"
