@@ -227,6 +227,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_source(p)
     _add_data_dir(p)
     _add_reports_dir(p)
+    _add_style(p)
     p.add_argument(
         "--no-figures", action="store_true", help="only the tables, no figures or workbook"
     )
@@ -470,8 +471,7 @@ def _cmd_figures(args) -> None:
 
 
 def _cmd_factsheet(args) -> None:
-    from .factsheet import write_factsheets
-    from .figures.catalog import load_all_processed
+    from .factsheet import write_factsheets, years_available
     from .geography import NATION, fifty_states_and_dc, parse_states
     from .report import build_tables, load_dataset, metadata
 
@@ -489,10 +489,7 @@ def _cmd_factsheet(args) -> None:
         data_dir=args.data_dir, base_url=args.base_url, progress=not args.no_progress,
     )  # fmt: skip
     tables = build_tables(ds, extras=True)
-    all_years = None
-    with contextlib.suppress(BrainwasteError):
-        all_years = load_all_processed(args.data_dir, ds.profile.name, ds.period)
-        all_years = all_years[all_years["synthetic"].fillna(False).astype(bool) == ds.synthetic]
+    all_years = years_available(args.data_dir, ds.profile.name, ds.period, ds.synthetic)
     paths = write_factsheets(
         tables, metadata(ds), places, args.reports_dir, None, all_years,
         progress=not args.no_progress,

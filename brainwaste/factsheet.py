@@ -177,6 +177,34 @@ def _chart(paths: list[Path], caption: str) -> SheetChart:
     return SheetChart(png.stem, caption, png, alt.read_text(encoding="utf-8").strip())
 
 
+def years_available(
+    data_dir: str | os.PathLike | None, profile: str, period: int, synthetic: bool
+) -> pd.DataFrame | None:
+    """The estimates of every survey year in DATA_DIR/processed made with this profile, period
+    and synthetic flag: those of single runs (``estimates_*``) and of ``brainwaste trend``
+    (``trend_*``), one row per cell and year (a later file wins). None when there are none."""
+    out = config.processed_dir(data_dir)
+    paths = [*sorted(out.glob("estimates_*_*yr.parquet")), *sorted(out.glob("trend_*_*yr.parquet"))]
+    frames = []
+    for path in paths:
+        t = pd.read_parquet(path)
+        if not {"profile", "period", "year", "state", "population", "outcome"} <= set(t.columns):
+            continue
+        keep = (t["profile"] == profile) & (t["period"] == period)
+        if "synthetic" in t:
+            keep &= t["synthetic"].fillna(False).astype(bool) == synthetic
+        frames.append(t[keep])
+    frames = [f for f in frames if len(f)]
+    if not frames:
+        return None
+    t = pd.concat(frames, ignore_index=True)
+    keys = [
+        c for c in ("year", "state", "population", "outcome", "breakdown", "category") if c in t
+    ]
+    t = t.drop_duplicates(keys, keep="last")
+    return t.sort_values("year", kind="stable", ignore_index=True)
+
+
 def _trend_chart():
     """The trend chart function: the dedicated trend module's when present, else the catalog's."""
     try:

@@ -432,13 +432,13 @@ def draw_figures(tables: dict, meta: dict, reports_dir=None, data_dir=None) -> l
 def write_focus_factsheet(tables: dict, meta: dict, reports_dir=None, data_dir=None) -> list[Path]:
     """The fact sheet of the run's focus state (Massachusetts when present), with the trend
     chart when DATA_DIR/processed holds several survey years of the same definitions."""
-    from .factsheet import write_factsheet
-    from .figures.catalog import focus_state, load_all_processed
+    from .factsheet import write_factsheet, years_available
+    from .figures.catalog import focus_state
 
     states = [s for s in tables["estimates"]["state"].unique() if s != NATION]
-    all_years = None
-    with contextlib.suppress(InputError):
-        all_years = load_all_processed(data_dir)
+    all_years = years_available(
+        data_dir, meta["profile"]["name"], int(meta["period"]), bool(meta["synthetic"])
+    )
     written = write_factsheet(
         tables, meta, focus_state(states) if states else NATION, reports_dir, None, all_years
     )

@@ -254,14 +254,23 @@ def test_unknown_state_is_a_user_error(run):
     )
 
 
-def test_trend_chart_when_several_years(run):
+def test_trend_chart_from_the_trend_tables(run, tmp_path):
+    # what `brainwaste trend` leaves in DATA_DIR/processed: one table with every year
     est = run.tables["estimates"]
-    all_years = pd.concat([est.assign(year=2023), est], ignore_index=True)
+    (tmp_path / "processed").mkdir()
+    pd.concat([est.assign(year=2022), est], ignore_index=True).to_parquet(
+        tmp_path / "processed" / "trend_2022-2024_1yr.parquet"
+    )
+    all_years = factsheet.years_available(tmp_path, "mpi", 1, synthetic=True)
+    assert sorted(all_years["year"].unique()) == [2022, 2024]
+    assert len(all_years) == 2 * len(est)
+    assert factsheet.years_available(tmp_path, "mpi", 1, synthetic=False) is None  # never mixed
+    assert factsheet.years_available(tmp_path, "broad", 1, synthetic=True) is None
     paths = factsheet.write_factsheet(
         run.tables, run.meta, "MA", run.base / "trend", style.DEFAULT_HOUSE, all_years
     )
     md = paths[2].read_text(encoding="utf-8")
-    assert re.search(r"figures/\w*trend_ma\.png", md)
+    assert "figures/underutilization_trend_ma.png" in md
     assert len(_reader(paths[0]).pages) <= 2
     # one year only: no trend
     assert "trend" not in run.plain[2].read_text(encoding="utf-8")
