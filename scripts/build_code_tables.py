@@ -50,6 +50,10 @@ CENSUS_LIST = "census_2018_occ_code_list.csv"
 CENSUS_XLSX = "2018-occupation-code-list-and-crosswalk.xlsx"
 BLS_TABLE = "bls_ep_table_5_4_education_training_by_occupation_2024.csv"
 ONET_JOB_ZONES = "onet_29_3/Job Zones.txt"
+EMPLOYMENT_DIR = "occupation_employment"
+EP_EMPLOYMENT = "ep_2024_employment.csv"
+CENSUS_2010_LIST = "census_2010_occ_code_list.csv"
+SOC_CROSSWALK = "soc_2010_to_2018_crosswalk.csv"
 PUMS_2018_DIR = "acs_pums_2018_1yr_person_small_states"
 PUMS_2024_DIR = "acs_pums_2024_1yr_person_subset"
 
@@ -105,6 +109,8 @@ FIELD_GROUP_NOTE = (
 # --- skill tiers ---------------------------------------------------------------------------------
 
 TIERS = ("low", "middle", "high")
+#: A code whose winning tier holds less than this share of its employment is marked mixed.
+MIXED_BELOW = 2 / 3
 NO_TIER = "none"
 EDUCATION_TIER = {
     "No formal educational credential": "low",
@@ -403,6 +409,84 @@ def modal_tier(tiers: Sequence[str]) -> str:
     return max(TIERS, key=lambda t: (counts[t], -TIERS.index(t)))
 
 
+def read_employment(shared: Path) -> dict[str, float]:
+    """2024 employment (persons, all jobs) by National Employment Matrix code, detailed level:
+    the same codes as BLS Table 5.4 (BLS Employment Projections, Table 1.2)."""
+    frame = pd.read_csv(shared / EMPLOYMENT_DIR / EP_EMPLOYMENT, dtype={"soc_code": str})
+    frame = frame[frame["level"] == "detailed"]
+    return dict(zip(frame["soc_code"].str.strip(), frame["employment"].astype(float), strict=True))
+
+
+def read_soc2018_codes(shared: Path) -> list[str]:
+    """Every detailed 2018 SOC code (the 2018 side of the BLS 2010->2018 SOC crosswalk)."""
+    frame = pd.read_csv(shared / EMPLOYMENT_DIR / SOC_CROSSWALK, dtype=str)
+    return sorted(set(frame["soc2018_code"].str.strip()))
+
+
+def ep_code(soc: str, employment: dict[str, float]) -> str | None:
+    """The Employment Projections code holding a detailed 2018 SOC code: itself, or the broad
+    aggregate EP publishes instead (31-1121 home health aides -> 31-1120), else None."""
+    if soc in employment:
+        return soc
+    broad = soc[:6] + "0"
+    return broad if broad in employment else None
+
+
+def soc_employment(soc: str, employment: dict[str, float], soc2018: Sequence[str]) -> float | None:
+    """Employment of one detailed 2018 SOC code. Where EP publishes only the broad aggregate,
+    the aggregate is divided equally among the detailed codes it holds (31-1121 and 31-1122 get
+    half of 31-1120 each)."""
+    code = ep_code(soc, employment)
+    if code is None:
+        return None
+    if code == soc:
+        return employment[code]
+    members = [s for s in soc2018 if s[:6] == soc[:6] and s not in employment]
+    return employment[code] / max(len(members), 1)
+
+
+def weighted_tier(weights: dict[str, float]) -> tuple[str, dict[str, float]]:
+    """The tier holding most of the employment (ties to the lower tier) and each tier's share."""
+    total = sum(weights.values())
+    shares = {t: weights.get(t, 0.0) / total for t in TIERS}
+    best = max(TIERS, key=lambda t: (round(shares[t], 12), -TIERS.index(t)))
+    return best, shares
+
+
+def tier_by_employment(
+    socs: Sequence[str], tier_of: dict[str, str], weight_of: dict[str, float | None]
+) -> tuple[str, dict[str, float], bool]:
+    """(tier, shares, weighted) of a Census code made of `socs`: shares of employment, or of
+    codes (each counting 1) when any of them has no employment figure."""
+    weighted = all(weight_of.get(s) is not None for s in socs)
+    weights: dict[str, float] = {}
+    for s in socs:
+        w = weight_of[s] if weighted else 1.0
+        weights[tier_of[s]] = weights.get(tier_of[s], 0.0) + float(w)
+    if sum(weights.values()) == 0:
+        weights = {tier_of[s]: weights.get(tier_of[s], 0.0) + 1.0 for s in socs}
+        weighted = False
+    tier, shares = weighted_tier(weights)
+    return tier, shares, weighted
+
+
+def put_shares(row: dict, scheme: str, tier: str, shares: dict[str, float]) -> None:
+    row[f"tier_{scheme}"] = tier
+    row[f"tier_{scheme}_share"] = f"{shares[tier]:.4f}"
+    for t in TIERS:
+        row[f"{scheme}_{t}"] = f"{shares[t]:.4f}"
+    row[f"mixed_{scheme}"] = "mixed" if shares[tier] < MIXED_BELOW else ""
+
+
+def copy_scheme(row: dict, source: str, target: str) -> None:
+    """Give scheme `target` the tier and shares of scheme `source` (a fallback)."""
+    for suffix in ("", "_share"):
+        row[f"tier_{target}{suffix}"] = row[f"tier_{source}{suffix}"]
+    for t in TIERS:
+        row[f"{target}_{t}"] = row[f"{source}_{t}"]
+    row[f"mixed_{target}"] = row[f"mixed_{source}"]
+
+
 def describe_education(socs: Sequence[str], bls: dict[str, str]) -> str:
     """The education category, or for several SOC codes each category with its count."""
     counts = Counter(bls[s] for s in socs)
@@ -416,6 +500,11 @@ def build_occupations(shared: Path) -> tuple[pd.DataFrame, dict[str, int]]:
     census = read_census_list(shared)
     bls = read_bls(shared)
     onet = read_onet(shared)
+    employment = read_employment(shared)
+    soc2018 = read_soc2018_codes(shared)
+    missing = sorted(set(bls) - set(employment))
+    if missing:
+        raise SystemExit(f"{EP_EMPLOYMENT}: no employment for Table 5.4 codes {missing[:10]}")
 
     dict_dir = shared / DICT_DIR
     in_dicts: set[str] = set()
@@ -432,24 +521,15 @@ def build_occupations(shared: Path) -> tuple[pd.DataFrame, dict[str, int]]:
     composition = read_composition(shared, census)
     bls_match = match_soc(census, composition, bls)
     onet_match = match_soc(census, composition, onet)
+    bls_tier = {code: EDUCATION_TIER[edu] for code, edu in bls.items()}
+    onet_tier = {code: zone_tier(zone) for code, zone in onet.items()}
+    onet_weight = {code: soc_employment(code, employment, soc2018) for code in onet}
     rows = []
     counts: Counter[str] = Counter()
     for occp, title, soc in census.itertuples(index=False):
-        row = {
-            "occp": occp,
-            "title": title,
-            "soc": soc,
-            "health_group": health_group_2018(occp),
-            "bls_education": "",
-            "tier_bls": "",
-            "onet_job_zone": "",
-            "tier_onet": "",
-            "tier_rule": "",
-            "bls_soc": "",
-            "onet_soc": "",
-            "pums_title": pums_titles.get(occp, ""),
-            "note": "",
-        }
+        row = {"occp": occp, "title": title, "soc": soc, "health_group": health_group_2018(occp)}
+        row.update(dict.fromkeys(OCCUPATION_COLUMNS[4:], ""))
+        row["pums_title"] = pums_titles.get(occp, "")
         if occp in MANUAL_TIERS:
             row.update(tier_bls=NO_TIER, tier_onet=NO_TIER, tier_rule="manual")
             row["note"] = MANUAL_TIERS[occp]
@@ -461,36 +541,51 @@ def build_occupations(shared: Path) -> tuple[pd.DataFrame, dict[str, int]]:
         if occp in bls_match:
             rule, socs = bls_match[occp]
             row["bls_education"] = describe_education(socs, bls)
-            row["tier_bls"] = modal_tier([EDUCATION_TIER[bls[s]] for s in socs])
+            tier, shares, _ = tier_by_employment(socs, bls_tier, employment)
+            put_shares(row, "bls", tier, shares)
+            row["bls_employment"] = f"{sum(employment[s] for s in socs):.0f}"
             row["bls_soc"] = " ".join(socs)
             rules.append(f"bls={rule}")
             counts[f"bls {rule}"] += 1
         if occp in onet_match:
             rule, socs = onet_match[occp]
             row["onet_job_zone"] = f"{sum(onet[s] for s in socs) / len(socs):.2f}"
-            row["tier_onet"] = modal_tier([zone_tier(onet[s]) for s in socs])
+            tier, shares, weighted = tier_by_employment(socs, onet_tier, onet_weight)
+            put_shares(row, "onet", tier, shares)
             row["onet_soc"] = " ".join(socs)
-            rules.append(f"onet={rule}")
+            rules.append(f"onet={rule}" + ("" if weighted or len(socs) == 1 else "-unweighted"))
             counts[f"onet {rule}"] += 1
         if not row["tier_bls"] and not row["tier_onet"]:
             raise SystemExit(
                 f"OCCP {occp} ({soc}) matches neither BLS nor O*NET; add a manual tier"
             )
         if not row["tier_bls"]:
-            row["tier_bls"] = row["tier_onet"]
+            copy_scheme(row, "onet", "bls")
             rules.insert(0, "bls=fallback-onet")
             notes.append(f"BLS Table 5.4 has no SOC code in {soc}; O*NET tier used")
             counts["bls fallback-onet"] += 1
         if not row["tier_onet"]:
-            row["tier_onet"] = row["tier_bls"]
+            copy_scheme(row, "bls", "onet")
             rules.append("onet=fallback-bls")
             notes.append(f"O*NET has no job zone for {soc}; BLS tier used")
             counts["onet fallback-bls"] += 1
+        counts["bls mixed"] += row["mixed_bls"] == "mixed"
+        counts["onet mixed"] += row["mixed_onet"] == "mixed"
         row["tier_rule"] = ";".join(rules)
         row["note"] = "; ".join(notes)
         rows.append(row)
-    frame = pd.DataFrame(rows).sort_values("occp", ignore_index=True)
+    frame = pd.DataFrame(rows, columns=OCCUPATION_COLUMNS).sort_values("occp", ignore_index=True)
     return frame, dict(sorted(counts.items()))
+
+
+OCCUPATION_COLUMNS = [
+    "occp", "title", "soc", "health_group",
+    "bls_education", "tier_bls", "tier_bls_share", "bls_low", "bls_middle", "bls_high",
+    "mixed_bls", "bls_employment",
+    "onet_job_zone", "tier_onet", "tier_onet_share", "onet_low", "onet_middle", "onet_high",
+    "mixed_onet",
+    "tier_rule", "bls_soc", "onet_soc", "pums_title", "note",
+]  # fmt: skip
 
 
 OCCUPATION_HEADER = (
@@ -523,9 +618,18 @@ OCCUPATION_HEADER = (
     "31-1121 and 31-1122, BLS 21-1018 for 21-1011 and 21-1014); aggregate = the Census code covers several SOC codes (a group or a residual "
     "such as 29-12XX; its detailed SOC codes are those the Census crosswalk sheet '2010 to 2018 "
     "Crosswalk' lists under it, plus source codes that only its SOC prefix matches, e.g. BLS "
-    "51-2028 under 51-2020) and gets the most common tier among them, ties going to the lower tier (Table 5.4 has no employment column, "
-    "so codes are not weighted); fallback-onet / fallback-bls = that scheme has no entry and "
-    "takes the other scheme's tier; manual = set by hand, reason in note.",
+    "51-2028 under 51-2020).",
+    "Tier of a code with several SOC codes: the tier holding most of their 2024 employment (BLS "
+    "Employment Projections 2024-34, Table 1.2, all jobs, input file "
+    f"{EMPLOYMENT_DIR}/{EP_EMPLOYMENT}; ties to the lower tier). For O*NET codes that EP "
+    "publishes only as a broad aggregate (e.g. 31-1121 and 31-1122 in 31-1120), the aggregate's "
+    "employment is divided equally among them; where a code has no employment figure at all "
+    "its SOC codes count one each (rule suffix -unweighted). tier_bls_share / tier_onet_share "
+    "is the winning tier's share of the employment; bls_low, bls_middle, bls_high (and onet_...) "
+    "the share of each tier, used by the setting mixed_codes = apportion; mixed_bls / mixed_onet "
+    "= mixed where the winning share is under two thirds; bls_employment the employment behind "
+    "the BLS tier. fallback-onet / fallback-bls = that scheme has no entry and takes the other "
+    "scheme's tier and shares; manual = set by hand, reason in note.",
     "Tier none: military codes 9800-9830 and 9920 (no current job); see note.",
     REBUILD,
 )
@@ -758,6 +862,153 @@ def crosswalk_header(weight_files: list[str], dates: dict[str, str]) -> list[str
     ]
 
 
+# --- 2010 Census codes: their own tiers ----------------------------------------------------------
+
+#: 2010 codes that name no civilian job (military 9800-9830; 9920 no recent work).
+MANUAL_TIERS_2010 = {
+    **dict.fromkeys(("9800", "9810", "9820", "9830"), _MILITARY_NOTE),
+    "9920": MANUAL_TIERS["9920"],
+}
+
+OCCUPATION_2010_COLUMNS = [
+    "occp2010", "title", "soc2010", "occp2018", "health_group",
+    "tier_bls", "tier_bls_share", "bls_low", "bls_middle", "bls_high", "mixed_bls",
+    "bls_employment",
+    "tier_onet", "tier_onet_share", "onet_low", "onet_middle", "onet_high", "mixed_onet",
+    "tier_rule", "soc2010_detailed", "bls_soc", "note",
+]  # fmt: skip
+
+
+def read_census_2010_list(shared: Path) -> pd.DataFrame:
+    frame = pd.read_csv(shared / EMPLOYMENT_DIR / CENSUS_2010_LIST, dtype=str)
+    frame = frame.rename(
+        columns={"census2010_code": "occp", "title": "title", "soc2010_code": "soc"}
+    )
+    frame["occp"] = frame["occp"].str.strip().str.zfill(4)
+    return frame[["occp", "title", "soc"]]
+
+
+def read_soc_crosswalk(shared: Path) -> dict[str, list[str]]:
+    """Detailed 2010 SOC code -> the 2018 SOC codes it became (BLS crosswalk, many-to-many)."""
+    frame = pd.read_csv(shared / EMPLOYMENT_DIR / SOC_CROSSWALK, dtype=str)
+    out: dict[str, list[str]] = {}
+    for a, b in zip(
+        frame["soc2010_code"].str.strip(), frame["soc2018_code"].str.strip(), strict=True
+    ):
+        out.setdefault(a, []).append(b)
+    return {k: sorted(set(v)) for k, v in out.items()}
+
+
+def build_occupations_2010(
+    shared: Path, occupations: pd.DataFrame, crosswalk: pd.DataFrame
+) -> tuple[pd.DataFrame, dict[str, int]]:
+    """Each 2010 Census code with tiers from its own SOC composition, employment-weighted.
+
+    A 2010 code's detailed 2010 SOC codes (matched like the 2018 codes' SOC codes) become 2018
+    SOC codes through the BLS SOC crosswalk, and those the Employment Projections codes of BLS
+    Table 5.4. Each EP code's 2024 employment is divided equally among the 2010 SOC codes that
+    map into it (home health aides 31-1011 and personal care aides 39-9021 share 31-1120), and
+    the tier holding most of the code's employment wins, as for the 2018 codes.
+    """
+    census = read_census_2010_list(shared)
+    bls = read_bls(shared)
+    onet = read_onet(shared)
+    employment = read_employment(shared)
+    soc_xwalk = read_soc_crosswalk(shared)
+    members = match_soc(census, {}, soc_xwalk)
+    ep_of: dict[str, list[str]] = {}
+    for soc10, targets in soc_xwalk.items():
+        codes = sorted({c for t in targets if (c := ep_code(t, employment)) is not None})
+        ep_of[soc10] = codes
+    sharing = Counter(c for codes in ep_of.values() for c in codes)
+    bls_tier = {code: EDUCATION_TIER[edu] for code, edu in bls.items()}
+    onet_by_prefix: dict[str, list[float]] = {}
+    for code, zone in onet.items():
+        onet_by_prefix.setdefault(code, []).append(zone)
+        onet_by_prefix.setdefault(code[:6] + "0", []).append(zone)
+    onet_tier = {
+        code: zone_tier(sum(onet_by_prefix[code]) / len(onet_by_prefix[code]))
+        for code in employment
+        if code in onet_by_prefix
+    }
+    to2018 = dict(zip(crosswalk["occp2010"], crosswalk["occp2018"], strict=True))
+    tier2018 = occupations.set_index("occp")
+    rows = []
+    counts: Counter[str] = Counter()
+    for occp, title, soc in census.itertuples(index=False):
+        target = to2018.get(occp, "")
+        row = dict.fromkeys(OCCUPATION_2010_COLUMNS, "")
+        row.update(occp2010=occp, title=title, soc2010=soc, occp2018=target)
+        row["health_group"] = health_group_2018(target) if target else ""
+        if occp in MANUAL_TIERS_2010:
+            row.update(tier_bls=NO_TIER, tier_onet=NO_TIER, tier_rule="manual")
+            row["note"] = MANUAL_TIERS_2010[occp]
+            counts["manual"] += 1
+            rows.append(row)
+            continue
+        socs10 = members.get(occp, ("", []))[1]
+        weight: dict[str, float] = {}
+        for s10 in socs10:
+            for code in ep_of.get(s10, []):
+                weight[code] = weight.get(code, 0.0) + employment[code] / sharing[code]
+        if weight:
+            row["soc2010_detailed"] = " ".join(socs10)
+            row["bls_soc"] = " ".join(sorted(weight))
+            row["bls_employment"] = f"{sum(weight.values()):.0f}"
+            tier, shares, _ = tier_by_employment(list(weight), bls_tier, weight)
+            put_shares(row, "bls", tier, shares)
+            onet_codes = [c for c in weight if c in onet_tier]
+            if onet_codes:
+                tier, shares, _ = tier_by_employment(onet_codes, onet_tier, weight)
+                put_shares(row, "onet", tier, shares)
+                row["tier_rule"] = "employment"
+            else:
+                copy_scheme(row, "bls", "onet")
+                row["tier_rule"] = "employment;onet=fallback-bls"
+            counts["employment"] += 1
+        else:
+            # no employment figure: the tier of the 2018 code it converts to
+            for scheme in ("bls", "onet"):
+                t = tier2018.loc[target]
+                row[f"tier_{scheme}"] = t[f"tier_{scheme}"]
+                for key in ("tier_share", "low", "middle", "high", "mixed"):
+                    col = (
+                        f"tier_{scheme}_share"
+                        if key == "tier_share"
+                        else (f"mixed_{scheme}" if key == "mixed" else f"{scheme}_{key}")
+                    )
+                    row[col] = t[col]
+            row["tier_rule"] = "converted"
+            row["note"] = f"no 2010 SOC composition with employment; tier of 2018 code {target}"
+            counts["converted"] += 1
+        counts["bls mixed"] += row["mixed_bls"] == "mixed"
+        rows.append(row)
+    frame = pd.DataFrame(rows, columns=OCCUPATION_2010_COLUMNS)
+    return frame.sort_values("occp2010", ignore_index=True), dict(sorted(counts.items()))
+
+
+OCCUPATION_2010_HEADER = (
+    "2010 Census occupation codes (PUMS OCCP in 1-year files 2012-2017 and 5-year files ending "
+    "2017 or earlier) with their own skill tiers, from their own SOC composition.",
+    "Sources: U.S. Census Bureau, 2010 Occupation Code List (August 12, 2011), input file "
+    f"{EMPLOYMENT_DIR}/{CENSUS_2010_LIST}; BLS/SOC Policy Committee 2010 SOC to 2018 SOC "
+    f"crosswalk (November 2017), input file {EMPLOYMENT_DIR}/{SOC_CROSSWALK}; U.S. Bureau of "
+    "Labor Statistics, Employment Projections 2024-34, Table 1.2 (2024 employment, all jobs), "
+    f"input file {EMPLOYMENT_DIR}/{EP_EMPLOYMENT}; BLS Table 5.4 and O*NET 29.3 as in "
+    "occupations_2018.csv; occp2018 and health_group from occp_2010_to_2018.csv.",
+    "Rule (tier_rule employment): the detailed 2010 SOC codes of a Census code (its own code, "
+    "or those its SOC group or residual pattern covers, e.g. 31-1010 -> 31-1011, 31-1013, "
+    "31-1014, 31-1015) map to 2018 SOC codes and to the Employment Projections codes holding "
+    "them (31-1011 -> 31-1121 -> 31-1120); each EP code's 2024 employment is divided equally "
+    "among the 2010 SOC codes mapping into it; the tier with most of the code's employment wins "
+    "(ties to the lower tier). bls_low/middle/high and onet_low/middle/high are the tiers' "
+    "shares of that employment; mixed = the winning share is under two thirds. converted = no "
+    "employment figure: the tier of the 2018 code it converts to. health_group is that of the "
+    "2018 code (health occupations are 2018 codes 3000-3655 after conversion).",
+    REBUILD,
+)
+
+
 # --- main ----------------------------------------------------------------------------------------
 
 
@@ -791,9 +1042,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     crosswalk, xw_counts, weight_files, dates = build_crosswalk(shared)
     write_table(out / "occp_2010_to_2018.csv", crosswalk_header(weight_files, dates), crosswalk)
 
+    occupations_2010, occ10_counts = build_occupations_2010(shared, occupations, crosswalk)
+    write_table(out / "occupations_2010.csv", OCCUPATION_2010_HEADER, occupations_2010)
+
     if not args.quiet:
         print(f"occupations_2018.csv: {len(occupations)} codes; {occ_counts}")
         print(f"occp_2010_to_2018.csv: {len(crosswalk)} codes; {xw_counts}")
+        print(f"occupations_2010.csv: {len(occupations_2010)} codes; {occ10_counts}")
     return 0
 
 

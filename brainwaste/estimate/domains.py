@@ -27,10 +27,11 @@ def domain_estimates(
     reps = replicate_columns(frame)
     W = replicate.weight_matrix(frame, reps)
     k = W.shape[1]
-    parts = [W, np.ones((len(frame), 1))]
+    records = replicate.record_counts(frame)[:, None]
+    parts = [W, records]
     if numerator is not None:
         num = np.asarray(numerator, dtype=bool)
-        parts += [W * num[:, None], num[:, None].astype(np.float64)]
+        parts += [W * num[:, None], records * num[:, None]]
     values = np.column_stack(parts)
     codes, keys = pd.MultiIndex.from_frame(
         frame[by].astype("string").fillna("not_applicable")

@@ -76,7 +76,8 @@ def forgone_earnings(
     # Mean earnings of comparison workers per (state, cell) and per pooled cell, per weight.
     sc_codes, sc_keys = pd.MultiIndex.from_arrays([st, cell]).factorize()
     c_codes, c_keys = pd.Index(cell).factorize()
-    stacked = np.column_stack([W, W * e[:, None], np.ones(len(u))])
+    records = replicate.record_counts(u)
+    stacked = np.column_stack([W, W * e[:, None], records])
     k = W.shape[1]
     by_sc = replicate.cell_totals(sc_codes[comparison], len(sc_keys), stacked[comparison])
     by_c = replicate.cell_totals(c_codes[comparison], len(c_keys), stacked[comparison])
@@ -99,7 +100,7 @@ def forgone_earnings(
         [st[keep], u["population"].to_numpy()[keep]]
     ).factorize()
     sums = replicate.cell_totals(
-        sp_codes, len(sp_keys), np.column_stack([gap[keep], W[keep], np.ones(keep.sum())])
+        sp_codes, len(sp_keys), np.column_stack([gap[keep], W[keep], records[keep]])
     )
     # the thinnest comparison cell behind each (state, population)
     thinnest = pd.Series(comparison_n[sc_codes[keep]]).groupby(sp_codes).min()

@@ -182,7 +182,10 @@ def estimate_outcomes(
     n_fine = len(fine_keys)
     # weights summed per finest cell, plus a last column counting records
     fine_tot = np.column_stack(
-        [replicate.cell_totals(codes, n_fine, W), np.bincount(codes, minlength=n_fine)]
+        [
+            replicate.cell_totals(codes, n_fine, W),
+            np.bincount(codes, weights=replicate.record_counts(u), minlength=n_fine),
+        ]
     )
     del W
 

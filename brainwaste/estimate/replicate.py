@@ -30,12 +30,30 @@ def weight_matrix(
     One contiguous array in Fortran order, so that each weight's values are contiguous for
     :func:`cell_totals`; built once and then summed over any number of cell partitions
     (missing weights count as 0). ``dtype=np.int32`` keeps file weights at half the memory.
+    Rows of a record split among skill tiers (column ``weight_fraction``, setting
+    ``mixed_codes = "apportion"``) carry that constant fraction of every weight (then always
+    float64), which leaves the replicate variance formula valid.
     """
     cols = ["PWGTP", *replicate_columns]
+    fraction = (
+        frame["weight_fraction"].to_numpy(dtype=np.float64) if "weight_fraction" in frame else None
+    )
+    if fraction is not None:
+        dtype = np.float64
     out = np.empty((len(frame), len(cols)), dtype=dtype, order="F")
     for j, c in enumerate(cols):
         out[:, j] = frame[c].to_numpy(dtype=dtype, na_value=0)
+        if fraction is not None:
+            out[:, j] *= fraction
     return out
+
+
+def record_counts(frame) -> np.ndarray:
+    """How many records each row stands for: 1, except the extra rows of a record split among
+    skill tiers (column ``record_count``), so that every person counts once."""
+    if "record_count" in frame:
+        return frame["record_count"].to_numpy(dtype=np.float64)
+    return np.ones(len(frame))
 
 
 #: Largest number of key combinations numbered through a dense table (else by hashing).

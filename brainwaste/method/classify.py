@@ -148,16 +148,18 @@ def classify(frame: pd.DataFrame, profile: Profile, file_year: int | None = None
         pop = np.where(immigrant, "immigrant_unknown", "us_born")
     df["population"] = pd.Series(pop, index=df.index, dtype="string")
 
-    # Occupation: 2018 codes, skill tier, health group.
-    occp = df["OCCP"].astype("string")
-    if occupation_coding(file_year) == "2010":
-        occp = codetables.convert_occp_2010_to_2018(occp)
+    # Occupation: the tier of the file's own code (a 2010 code has its own tier, from its own
+    # SOC composition); 2018 codes (2010 codes converted first) for the health group.
+    coding = occupation_coding(file_year)
+    raw_occp = df["OCCP"].astype("string")
+    occp = codetables.convert_occp_2010_to_2018(raw_occp) if coding == "2010" else raw_occp
     df["occp2018"] = occp
-    df["skill_tier"] = codetables.skill_tier(occp, profile.skill_scheme)
+    df["skill_tier"] = codetables.skill_tier(raw_occp, profile.skill_scheme, coding)
     group = codetables.health_group(occp)
+    support = (group == "support").fillna(False).to_numpy(dtype=bool)
     if profile.health_support_low:
         # health-support jobs (aides, assistants: 3601-3655) count as low-skilled
-        df["skill_tier"] = df["skill_tier"].mask((group == "support").fillna(False), "low")
+        df["skill_tier"] = df["skill_tier"].mask(support, "low")
     employed = esr.isin(ESR_EMPLOYED).fillna(False).astype(bool)
     unemployed = esr.isin(ESR_UNEMPLOYED).fillna(False).astype(bool)
     nilf = esr.isin(ESR_NOT_IN_LABOR_FORCE).fillna(False).astype(bool)
@@ -224,4 +226,42 @@ def classify(frame: pd.DataFrame, profile: Profile, file_year: int | None = None
     df["age_group"] = _cut(
         age, [24, 34, 44, 54, 64, 200], ["25-34", "35-44", "45-54", "55-64", "65+"]
     )
+    if profile.mixed_codes == "apportion":
+        shares = codetables.tier_shares(raw_occp, profile.skill_scheme, coding)
+        apportioned = employed.to_numpy() & shares["mixed"].to_numpy()
+        if profile.health_support_low:
+            apportioned &= ~support
+        df = apportion(df, shares, apportioned)
     return df
+
+
+def apportion(df: pd.DataFrame, shares: pd.DataFrame, mixed: np.ndarray) -> pd.DataFrame:
+    """Split each employed record of a mixed occupation code (``mixed`` True) into one row per
+    tier with a positive employment share, ``weight_fraction`` being that share.
+
+    The fractions are constants, so every replicate weight is scaled alike and replicate SEs
+    stay valid. ``record_count`` is 1 on the row of the code's majority tier and 0 on the
+    others, so record counts still count each person once. Rows keep the input's order and
+    index (a split record's rows share its index label).
+    """
+    out = df.assign(weight_fraction=1.0, record_count=1)
+    if not mixed.any():
+        return out
+    positions = np.flatnonzero(mixed)
+    whole = df[mixed]
+    majority = shares[list(codetables.TIERS)].to_numpy()[mixed].argmax(axis=1)
+    parts, order = [out[~mixed]], [np.flatnonzero(~mixed)]
+    for i, tier in enumerate(codetables.TIERS):
+        share = shares[tier].to_numpy()[mixed]
+        keep = share > 0
+        parts.append(
+            whole[keep].assign(
+                skill_tier=pd.array([tier] * keep.sum(), dtype="string"),
+                status=pd.array([f"employed_{tier}_skill"] * keep.sum(), dtype="string"),
+                weight_fraction=share[keep],
+                record_count=(majority[keep] == i).astype(int),
+            )
+        )
+        order.append(positions[keep])
+    both = pd.concat(parts)
+    return both.iloc[np.argsort(np.concatenate(order), kind="stable")]

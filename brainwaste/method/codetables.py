@@ -145,18 +145,65 @@ def _occupation_column(occp: pd.Series, column: str) -> pd.Series:
     return codes.map(mapping).astype("string")
 
 
-def skill_tier(occp: pd.Series, scheme: str = "bls") -> pd.Series:
-    """Skill tier (``low``, ``middle``, ``high``) of the job of each 2018 OCCP code.
+def occupations_2010() -> pd.DataFrame:
+    """The 2010 Census occupation table (540 codes) with each code's own skill tiers, from its
+    own SOC composition weighted by employment; ``occp2018`` and ``health_group`` are those of
+    the 2018 code it converts to. See the header of ``occupations_2010.csv``."""
+    return _table("occupations_2010.csv").copy()
 
-    ``scheme`` is ``bls`` (typical entry education, BLS Table 5.4) or ``onet`` (job zones).
-    Blank codes give ``<NA>``; military codes and 9920 give ``none`` (no civilian job).
-    Raises SchemaError naming the codes that are not 2018 Census codes.
-    """
+
+def _check_scheme(scheme: str) -> None:
     if scheme not in SCHEMES:
         raise InputError(
             f"unknown skill-tier scheme {scheme!r}; use one of {', '.join(map(repr, SCHEMES))}"
         )
-    return _occupation_column(occp, f"tier_{scheme}")
+
+
+def _occupation_2010_column(occp: pd.Series, column: str) -> pd.Series:
+    table = _table("occupations_2010.csv")
+    codes = _codes(occp, _OCCP_WIDTH)
+    _check_known(
+        codes,
+        table["occp2010"],
+        "2010 Census occupation (OCCP) codes",
+        "Files from 2018 on (5-year from 2014-2018 on) already use 2018 codes.",
+    )
+    mapping = dict(zip(table["occp2010"], table[column], strict=True))
+    return codes.map(mapping).astype("string")
+
+
+def _column(occp: pd.Series, column: str, coding: str) -> pd.Series:
+    if coding == "2018":
+        return _occupation_column(occp, column)
+    if coding == "2010":
+        return _occupation_2010_column(occp, column)
+    raise InputError(f"unknown occupation coding {coding!r}; use '2018' or '2010'")
+
+
+def skill_tier(occp: pd.Series, scheme: str = "bls", coding: str = "2018") -> pd.Series:
+    """Skill tier (``low``, ``middle``, ``high``) of the job of each OCCP code.
+
+    ``scheme`` is ``bls`` (typical entry education, BLS Table 5.4) or ``onet`` (job zones);
+    ``coding`` the Census coding of the codes: ``2018``, or ``2010`` (each 2010 code has its own
+    tier, from its own SOC composition). A code covering several SOC occupations takes the tier
+    holding most of their employment. Blank codes give ``<NA>``; military codes and 9920 give
+    ``none`` (no civilian job). Raises SchemaError naming codes not of that coding.
+    """
+    _check_scheme(scheme)
+    return _column(occp, f"tier_{scheme}", coding)
+
+
+def tier_shares(occp: pd.Series, scheme: str = "bls", coding: str = "2018") -> pd.DataFrame:
+    """Each tier's share of the employment of each OCCP code's SOC occupations: columns ``low``,
+    ``middle``, ``high`` (floats summing to 1; NaN for blanks and codes with tier ``none``) and
+    ``mixed`` (True where the largest share is under two thirds)."""
+    _check_scheme(scheme)
+    out = pd.DataFrame(index=occp.index)
+    for tier in TIERS:
+        values = _column(occp, f"{scheme}_{tier}", coding)
+        out[tier] = pd.to_numeric(values, errors="coerce").astype("float64")
+    out["mixed"] = (_column(occp, f"mixed_{scheme}", coding) == "mixed").fillna(False).astype(bool)
+    return out
 
 
 def health_group(occp: pd.Series) -> pd.Series:
