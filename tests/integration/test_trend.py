@@ -15,7 +15,7 @@ from brainwaste import sample_years, trend
 from brainwaste.cli import main
 from brainwaste.errors import DataNotAvailable, InputError
 from brainwaste.method.classify import classify
-from brainwaste.method.codetables import crosswalk_2010_to_2018
+from brainwaste.method.codetables import crosswalk_2010_to_2018, occupations, occupations_2010
 from brainwaste.method.profile import load_profile
 from tests.conftest import shared_file
 
@@ -145,11 +145,22 @@ def test_plan_refuses_overlapping_five_year_files_and_accepts_five_apart():
 
 def test_a_2010_coded_file_and_its_2018_coded_twin_get_the_same_tiers():
     """Occupations that are the same on both sides of the recode (one 2010 code for one 2018
-    code) get the same skill tier and health group, whichever coding the file uses."""
+    code, made of the same SOC occupations) get the same skill tier and health group, whichever
+    coding the file uses. A 2010 code has its own tier from its own SOC composition, so a code
+    whose 2018 twin holds more SOC occupations may differ (0330 gaming managers, 11-9071, low;
+    2018 code 0335 adds entertainment and recreation managers, 11-9072, high)."""
     cw = crosswalk_2010_to_2018()
     one_to_one = cw[cw["rule"].isin(["same", "recoded"])]
     one_to_one = one_to_one[one_to_one["occp2018"].map(cw["occp2018"].value_counts()) == 1]
     one_to_one = one_to_one[one_to_one["occp2018"] < "9800"]  # civilian jobs (no 9920, military)
+    soc2010 = occupations_2010().set_index("occp2010")["bls_soc"]
+    soc2018 = occupations().set_index("occp")["bls_soc"]
+    same_socs = (
+        one_to_one["occp2010"].map(soc2010).to_numpy()
+        == one_to_one["occp2018"].map(soc2018).to_numpy()
+    )
+    assert set(one_to_one.loc[~same_socs, "occp2010"]) >= {"0330"}
+    one_to_one = one_to_one[same_socs]
     assert len(one_to_one) > 300
     n = len(one_to_one)
 
