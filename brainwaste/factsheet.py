@@ -104,6 +104,8 @@ class FactSheet:
     provenance: Provenance
     house: style.HouseStyle
     notes: list[str] = field(default_factory=list)
+    #: A warning printed under the headline when most estimates are unreliable.
+    caution: Finding | None = None
 
     @property
     def synthetic(self) -> bool:
@@ -170,11 +172,14 @@ def method_box(meta: dict, provenance: Provenance) -> list[tuple[str, str]]:
     return box
 
 
-def _chart(paths: list[Path], caption: str) -> SheetChart:
+def _chart(paths: list[Path], caption: str) -> SheetChart | None:
     png = next(p for p in paths if p.suffix == ".png")
     alt = png.with_suffix("").with_suffix(".alt.txt")
     alt = png.parent / (png.stem + ".alt.txt")
-    return SheetChart(png.stem, caption, png, alt.read_text(encoding="utf-8").strip())
+    text = alt.read_text(encoding="utf-8").strip()
+    if text.removeprefix(f"{SYNTHETIC_MARK}. ").startswith(charts.NO_DATA):
+        return None  # a "Not enough data" panel says nothing a fact sheet should print
+    return SheetChart(png.stem, caption, png, text)
 
 
 def years_available(
@@ -295,6 +300,7 @@ def compose(
     definition = sentences.Definition.of(meta["profile"])
     with style.using(house):
         drawn = draw_sheet_charts(tables, place, prov, out_dir, all_years, int(meta["period"]))
+    drawn = [c for c in drawn if c is not None]
     findings = sentences.key_findings(est, place, prov.synthetic, definition)
     head = sentences.headline(est, place, prov.synthetic, definition)
     findings = [f for f in findings if head is None or f.text != head.text]
@@ -311,7 +317,7 @@ def compose(
     notes = [n for n in meta.get("notes", []) if not n.startswith("SYNTHETIC")]
     return FactSheet(
         place, stem, title, subtitle, head, findings, drawn, method_box(meta, prov), source, prov,
-        house, notes,
+        house, notes, sentences.caution(est, place, prov.synthetic),
     )  # fmt: skip
 
 
@@ -482,6 +488,9 @@ def _findings(page: _Page, sheet: FactSheet) -> None:
     if sheet.headline is not None:
         page.paragraph(sheet.headline.text, 12.5, weight="bold", leading=1.3)
         page.y += 0.16
+    if sheet.caution is not None:
+        page.paragraph(sheet.caution.text, 9.5, weight="bold", color=WARN)
+        page.y += 0.14
     page.text(MARGIN, page.y, "KEY NUMBERS", 8, "bold", ACCENT)
     page.y += 0.22
     tile_w = 1.25
@@ -581,7 +590,7 @@ def render_pdf(sheet: FactSheet, path: Path) -> Path:
         fit2, scale2 = _fit_charts(rest[:room_charts], width, room, 0.18)
         for c in fit2:
             _captioned(p2, c, width, scale2)
-        _method(p2, sheet, bottom)
+        _method(p2, sheet, min(bottom, p2.y + 0.1 + box_h))  # right under the charts
         for p in pages:
             p.footer(len(pages))
         sheet.charts[:] = [*fit, *fit2]
@@ -622,6 +631,7 @@ header h1 { font-size: 19pt; margin: 0.1em 0 0.15em; line-height: 1.15; }
 header p.sub { color: #4d4d4d; margin: 0; font-size: 9.5pt; }
 header img.logo { max-height: 0.6in; max-width: 2in; }
 p.headline { font-size: 12.5pt; font-weight: 700; margin: 0 0 0.8em; }
+p.caution { color: #D55E00; font-weight: 700; }
 h2 { color: #0072B2; font-size: 9pt; letter-spacing: 0.05em; text-transform: uppercase;
   margin: 1em 0 0.4em; }
 ul.key { list-style: none; padding: 0; margin: 0; }
@@ -684,6 +694,8 @@ def render_html(sheet: FactSheet, path: Path) -> Path:
     out.append("</header>")
     if sheet.headline is not None:
         out.append(f'<p class="headline">{_e(sheet.headline.text)}</p>')
+    if sheet.caution is not None:
+        out.append(f'<p class="caution">{_e(sheet.caution.text)}</p>')
     out += ["<h2>Key numbers</h2>", '<ul class="key">']
     for f in sheet.findings:
         label = f'<span class="label">{_e(f.label)}</span>' if f.label else ""
@@ -719,6 +731,8 @@ def render_markdown(sheet: FactSheet, path: Path) -> Path:
     out += [f"# {sheet.title}", "", sheet.subtitle, ""]
     if sheet.headline is not None:
         out += [f"**{sheet.headline.text}**", ""]
+    if sheet.caution is not None:
+        out += [f"> {sheet.caution.text}", ""]
     out += ["## Key numbers", ""]
     out += [
         f"- **{f.figure}**" + (f" ({f.label})" if f.label else "") + f": {f.text}"

@@ -70,7 +70,8 @@ class Difference:
 
     diff: float
     moe: float
-    #: "higher", "lower", "not measurably different", or "untested" (no MOE).
+    #: "higher", "lower", "not measurably different", "untested" (no MOE) or "unreliable"
+    #: (either estimate fails the reliability standard).
     verdict: str
 
 
@@ -220,11 +221,18 @@ def count_in_words(count: Estimate) -> str:
 
 
 def difference(a: Estimate, b: Estimate) -> Difference:
-    """a - b and whether the 90% interval of the difference excludes zero."""
+    """a - b and whether the 90% interval of the difference excludes zero.
+
+    No verdict ("unreliable") when either estimate fails the reliability standard: the MOE of a
+    cell with few or no records understates its uncertainty (a zero count has a replicate SE of
+    zero), so a difference would look measurable when it is not.
+    """
     d = a.value - b.value
     if not (a.has_moe and b.has_moe):
         return Difference(d, math.nan, "untested")
     moe = math.hypot(a.moe, b.moe)
+    if not (a.reliable and b.reliable):
+        return Difference(d, moe, "unreliable")
     if d - moe > 0:
         verdict = "higher"
     elif d + moe < 0:
@@ -242,6 +250,11 @@ def compared(a: Estimate, b: Estimate, b_phrase: str) -> str:
         return (
             f"against {b_phrase} ({share_numbers(b)}; without margins of error the difference "
             "cannot be tested)"
+        )
+    if verdict == "unreliable":
+        return (
+            f"against {b_phrase} ({share_numbers(b)}; the sample is too small to tell whether "
+            "they differ)"
         )
     lead = {
         "higher": "higher than",
@@ -317,7 +330,8 @@ def headline(
         f"{d.who} {underutilized_words(d.underutilized)}"
     )
     if b is not None:
-        text += f", a rate {compared(a, b, 'that of the ' + GROUP_WORDS['us_born'])}"
+        tested = difference(a, b).verdict not in ("untested", "unreliable")
+        text += f", {'a rate ' if tested else ''}{compared(a, b, 'that of the ' + GROUP_WORDS['us_born'])}"
     cells = ((place, lead, "underutilized"), (place, "us_born", "underutilized"))
     return Finding(
         _marked(text + ".", synthetic), cells if b is not None else cells[:1],
@@ -374,6 +388,9 @@ def key_findings(
         text = (
             f"That is {count_in_words(count)} {lead_words} with {d.degree} who "
             f"{underutilized_words(d.underutilized)}"
+            if count.value > 0
+            else f"The sample has no {lead_words} with {d.degree} who "
+            f"{underutilized_words(d.underutilized)} (a count of zero is not reliable)"
         )
         out.append(
             Finding(
@@ -431,6 +448,26 @@ def key_findings(
                 )
             )  # fmt: skip
     return out
+
+
+def caution(estimates: pd.DataFrame, place: str, synthetic: bool = False) -> Finding | None:
+    """A warning to print before the findings when most of the place's quoted group estimates
+    (holders and underutilization rate of each group) fail the reliability standard."""
+    groups = ("us_born", lead_group(estimates, place))
+    if groups[1] == "immigrant_foreign_educated":
+        groups = (*groups, "immigrant_us_educated")
+    cells = [estimate_of(estimates, place, g, o, v) for g in groups
+             for o, v in (("total", "count"), ("underutilized", "share"))]  # fmt: skip
+    cells = [c for c in cells if c is not None]
+    bad = sum(not c.reliable for c in cells)
+    if not cells or bad * 2 < len(cells):
+        return None
+    text = (
+        f"Read with care: most of the main estimates for {place_name(place)} rest on too few "
+        "sample records or are too imprecise to be reliable. A five-year file, or several "
+        "one-year files pooled, gives more records."
+    )
+    return Finding(_marked(text, synthetic))
 
 
 def _count_figure(count: Estimate) -> str:

@@ -70,6 +70,29 @@ def test_difference_verdicts_by_hand():
     assert sentences.difference(Estimate(0.30), Estimate(0.13)).verdict == "untested"
 
 
+def test_no_verdict_when_an_estimate_is_unreliable():
+    # a zero count has a replicate SE of zero: its MOE cannot support "lower"
+    d = sentences.difference(Estimate(0.0, 0.0, reliable=False), Estimate(0.15, 0.09))
+    assert d.verdict == "unreliable"
+    t = _ma(0.0, 0.0)
+    t.loc[t["population"] == "immigrant_foreign_educated", "reliable"] = False
+    t.loc[
+        (t["population"] == "immigrant_foreign_educated") & (t["outcome"] == "underutilized"),
+        "count",
+    ] = 0
+    text = sentences.headline(t, "MA").text
+    assert "lower" not in text
+    assert text.endswith(
+        "are unemployed, against that of the U.S.-born (13%, ±1 point; the sample is too small "
+        "to tell whether they differ)."
+    )
+    found = sentences.key_findings(t, "MA")
+    assert found[2].text.startswith("The sample has no immigrants educated abroad with a college")
+    assert sentences.caution(t, "MA") is None  # 2 of the 6 main cells unreliable: not most
+    t["reliable"] = False
+    assert sentences.caution(t, "MA").text.startswith("Read with care: most of the main estimates")
+
+
 def test_headline_says_higher_only_when_the_difference_is_measurable():
     higher = sentences.headline(_ma(0.24, 0.04), "MA")
     assert higher.text == (
