@@ -13,10 +13,12 @@ __version__ = "0.1.0"
 # The subpackages named like two of the functions are imported first, so that the names below
 # stay bound to the functions (a later first import of a subpackage would rebind its name).
 from . import estimate as _estimate_package  # noqa: E402, F401
+from . import factsheet as _factsheet_module  # noqa: E402, F401
 from . import figures as _figures_package  # noqa: E402, F401
 from .api import (  # noqa: E402
     describe,
     estimate,
+    factsheet,
     figures,
     load,
     make_report,
@@ -33,6 +35,7 @@ __all__ = [
     "__version__",
     "describe",
     "estimate",
+    "factsheet",
     "figures",
     "load",
     "occupations",

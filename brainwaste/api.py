@@ -204,3 +204,29 @@ def profiles() -> pd.DataFrame:
 # out, units and returned columns in the docstring. If such a module has the function's name
 # (brainwaste/trend.py and trend()), __init__.py imports the module first, as it does for
 # estimate and figures.
+
+
+def factsheet(
+    data: Dataset,
+    *,
+    state: str | Sequence[str] | None = None,
+    reports_dir: PathLike | None = None,
+    data_dir: PathLike | None = None,
+    style: PathLike | None = None,
+) -> list[Path]:
+    """Write two-page fact sheets, as ``brainwaste factsheet`` does: for each `state` (USPS codes;
+    default: the focus state, Massachusetts when loaded) the files
+    ``REPORTS_DIR/factsheets/{ST}_{YEAR}_{PERIOD}yr_{PROFILE}.{pdf,html,md}``, with the trend
+    chart when ``DATA_DIR/processed`` holds several survey years of the same profile. `style`: a
+    house style file (default: ``$BRAINWASTE_STYLE`` or the package's look). Returns the paths
+    (three per state)."""
+    from .factsheet import write_factsheets, years_available
+    from .figures.catalog import focus_state
+
+    built = build_tables(data)
+    if state is None:
+        places = [focus_state(data.report_states)]
+    else:
+        places = [state] if isinstance(state, str) else list(state)
+    all_years = years_available(data_dir, data.profile.name, data.period, data.synthetic)
+    return write_factsheets(built, metadata(data), places, reports_dir, style, all_years)

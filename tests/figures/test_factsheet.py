@@ -23,7 +23,13 @@ pytest.importorskip("pypdf")
 
 from pypdf import PdfReader  # noqa: E402
 
-from brainwaste import __version__, factsheet, report  # noqa: E402
+from brainwaste import __version__, report  # noqa: E402
+from brainwaste.factsheet import (  # noqa: E402
+    SYNTHETIC_BANNER,
+    write_factsheet,
+    write_factsheets,
+    years_available,
+)
 from brainwaste.figures import style  # noqa: E402
 from brainwaste.method.classify import classify, universe_prefilter  # noqa: E402
 from brainwaste.method.profile import load_profile  # noqa: E402
@@ -62,16 +68,14 @@ def run(tmp_path_factory):
     )
     tables = report.build_tables(ds, extras=True)
     meta = report.metadata(ds)
-    plain = factsheet.write_factsheet(tables, meta, "MA", base / "plain", house=style.DEFAULT_HOUSE)
+    plain = write_factsheet(tables, meta, "MA", base / "plain", house=style.DEFAULT_HOUSE)
     _logo(base / "logo.png")
     (base / "style.toml").write_text(
         f'organization = "{ORG}"\nlogo = "logo.png"\npalette = {PALETTE!r}\n'
         f'footer = "{FOOTER}"\n'.replace("'", '"')
     )
-    styled = factsheet.write_factsheet(
-        tables, meta, "MA", base / "styled", house=base / "style.toml"
-    )
-    return SimpleNamespace(base=base, tables=tables, meta=meta, plain=plain, styled=styled)
+    styled = write_factsheet(tables, meta, "MA", base / "styled", house=base / "style.toml")
+    return SimpleNamespace(base=base, tables=tables, meta=meta, plain=plain, styled=styled, ds=ds)
 
 
 def _reader(path) -> PdfReader:
@@ -95,7 +99,7 @@ def test_pdf_pages_banner_and_fonts(run):
         box = page.mediabox
         assert (float(box.width), float(box.height)) == (612.0, 792.0)  # US Letter
         text = page.extract_text()
-        assert factsheet.SYNTHETIC_BANNER in text
+        assert SYNTHETIC_BANNER in text
         assert len(text) > 800  # real text, not one big image
         fonts = page["/Resources"]["/Font"]
         assert fonts
@@ -189,7 +193,7 @@ def test_headline_and_caveats_are_the_sentences_module(run):
     md = run.plain[2].read_text(encoding="utf-8")
     for found in sentences.key_findings(run.tables["estimates"], "MA", synthetic=True):
         assert found.text in md
-    assert factsheet.SYNTHETIC_BANNER in html and factsheet.SYNTHETIC_BANNER in md
+    assert SYNTHETIC_BANNER in html and SYNTHETIC_BANNER in md
     assert "How these numbers were made" in text
 
 
@@ -231,7 +235,7 @@ def test_house_style_changes_the_fact_sheet_and_its_figures(run):
 
 
 def test_every_state_with_progress(run, capsys):
-    paths = factsheet.write_factsheets(
+    paths = write_factsheets(
         run.tables, run.meta, ["VT", "WY"], run.base / "all", style.DEFAULT_HOUSE
     )
     assert [p.name for p in paths[::3]] == ["VT_2024_1yr_mpi.pdf", "WY_2024_1yr_mpi.pdf"]
@@ -248,7 +252,7 @@ def test_unknown_state_is_a_user_error(run):
     from brainwaste.errors import InputError
 
     with pytest.raises(InputError, match="no estimates for CA"):
-        factsheet.write_factsheet(run.tables, run.meta, "CA", run.base / "x")
+        write_factsheet(run.tables, run.meta, "CA", run.base / "x")
     assert not (run.base / "x" / "factsheets").exists() or not list(
         (run.base / "x" / "factsheets").glob("*.pdf")
     )
@@ -261,12 +265,12 @@ def test_trend_chart_from_the_trend_tables(run, tmp_path):
     pd.concat([est.assign(year=2022), est], ignore_index=True).to_parquet(
         tmp_path / "processed" / "trend_2022-2024_1yr.parquet"
     )
-    all_years = factsheet.years_available(tmp_path, "mpi", 1, synthetic=True)
+    all_years = years_available(tmp_path, "mpi", 1, synthetic=True)
     assert sorted(all_years["year"].unique()) == [2022, 2024]
     assert len(all_years) == 2 * len(est)
-    assert factsheet.years_available(tmp_path, "mpi", 1, synthetic=False) is None  # never mixed
-    assert factsheet.years_available(tmp_path, "broad", 1, synthetic=True) is None
-    paths = factsheet.write_factsheet(
+    assert years_available(tmp_path, "mpi", 1, synthetic=False) is None  # never mixed
+    assert years_available(tmp_path, "broad", 1, synthetic=True) is None
+    paths = write_factsheet(
         run.tables, run.meta, "MA", run.base / "trend", style.DEFAULT_HOUSE, all_years
     )
     md = paths[2].read_text(encoding="utf-8")
@@ -301,3 +305,14 @@ def html_escape(text: str) -> str:
     import html
 
     return html.escape(text, quote=True)
+
+
+def test_python_interface(run, tmp_path):
+    import brainwaste
+
+    paths = brainwaste.factsheet(run.ds, state=["NY"], reports_dir=tmp_path, data_dir=tmp_path)
+    assert [p.name for p in paths] == [
+        "NY_2024_1yr_mpi.pdf", "NY_2024_1yr_mpi.html", "NY_2024_1yr_mpi.md",
+    ]  # fmt: skip
+    default = brainwaste.factsheet(run.ds, reports_dir=tmp_path, data_dir=tmp_path)
+    assert default[0].name == "MA_2024_1yr_mpi.pdf"  # the focus state
