@@ -405,6 +405,7 @@ class Trend:
             "period": self.period,
             "skipped_years": self.skipped,
             "year": self.years[-1],
+            "states": list(dict.fromkeys(self.estimates["state"])),
             "synthetic": self.synthetic,
             "data_source": self.source,
             "profile": self.profile.settings(),
@@ -414,7 +415,11 @@ class Trend:
             ),
             "reused_years": self.reused,
             "inputs_sha256": {str(y): m.get("inputs_sha256") for y, m in self.year_meta.items()},
-            "notes": self.notes,
+            "notes": [
+                f"survey years {', '.join(map(str, self.years))} on one profile; dollar amounts "
+                f"in {dollars_label(self.dollars_year)}",
+                *self.notes,
+            ],
         }
 
 
@@ -600,12 +605,12 @@ def write_trend(trend: Trend, data_dir: str | os.PathLike | None = None) -> list
 
 def draw_trend(trend: Trend, reports_dir: str | os.PathLike | None = None) -> list[Path]:
     """The trend figures, workbook (with trend and changes sheets) and gallery."""
-    from .figures.catalog import draw_all
+    from .figures.catalog import draw_trend_report
 
     last = trend.estimates[trend.estimates["year"] == trend.years[-1]]
     meta = trend.meta()
     tables = {"estimates": last, "trend": trend.estimates, "changes": trend.changes}
-    written = draw_all(tables, meta, config.reports_dir(reports_dir))
+    written = draw_trend_report(tables, meta, config.reports_dir(reports_dir))
     for p in written:
         log(f"wrote {p}")
     return written

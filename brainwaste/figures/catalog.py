@@ -164,6 +164,28 @@ def draw_all(tables: dict[str, pd.DataFrame], meta: dict, reports_dir: Path) -> 
     return written
 
 
+def draw_trend_report(tables: dict[str, pd.DataFrame], meta: dict, reports_dir: Path) -> list[Path]:
+    """What ``brainwaste trend`` draws: the trend charts (the focus state and the nation, the
+    change by state), the workbook with the last year's estimates and the trend and changes
+    sheets, and a gallery of those charts. Only the trend's own charts, so that a trend made of
+    kept years is quick to redraw (``brainwaste report`` draws the full catalog of one year)."""
+    trend = tables["trend"]
+    states = [s for s in trend["state"].unique() if s != NATION]
+    focus = focus_state(states) if states else None
+    places = [p for p in (focus, NATION) if p is not None and (trend["state"] == p).any()]
+    tprov = trend_provenance(meta)
+    written: list[Path] = []
+    gallery: list[GalleryFigure] = []
+    for paths, caption in _draw_trend(tables, meta, places, tprov, reports_dir):
+        written.extend(paths)
+        gallery.append(GalleryFigure(_name(paths), caption, SECTIONS["trend"]))
+    present = {k: tables[k] for k in ("estimates", *TREND_TABLES) if tables.get(k) is not None}
+    table_files = write_tables(present, meta, reports_dir)
+    written += table_files
+    written.append(write_gallery(gallery, meta, tprov, reports_dir, table_files))
+    return written
+
+
 def trend_provenance(meta: dict) -> Provenance:
     """Provenance of a ``brainwaste trend`` run (its meta lists the years)."""
     return Provenance.for_years(

@@ -374,3 +374,22 @@ def test_bad_input_is_one_line_and_writes_nothing(tmp_path, capsys, args, messag
     assert len(err) == 1 and message in err[0], err
     assert not (d / "processed").exists()
     assert not (tmp_path / "r").exists()
+
+
+def test_trend_command_draws_its_charts_workbook_and_gallery(nh_server, tmp_path):
+    from openpyxl import load_workbook
+
+    r = tmp_path / "r"
+    assert _cli("trend", "--years", "2018,2024", "--period", "1", "--states", "NH",
+                "--base-url", nh_server, "--data-dir", str(tmp_path / "d"),
+                "--reports-dir", str(r)) == 0  # fmt: skip
+    for suffix in ("png", "svg", "pdf", "alt.txt", "csv"):
+        assert (r / "figures" / f"underutilization_trend_nh.{suffix}").stat().st_size > 0
+    alt = (r / "figures" / "underutilization_trend_nh.alt.txt").read_text()
+    assert "2018, 2024" in alt and "SYNTHETIC" in alt  # 2024 comes from the synthetic file
+    wb = load_workbook(r / "tables" / "brainwaste_tables.xlsx")
+    assert wb.sheetnames == ["README", "estimates", "trend", "changes"]
+    readme = "\n".join(str(c.value) for row in wb["README"].iter_rows() for c in row if c.value)
+    assert "2024 dollars (CPI-U-RS)" in readme
+    html = (r / "index.html").read_text()
+    assert 'id="fig-underutilization-trend-nh"' in html and "ACS 2018, 2024 1-year" in html
