@@ -15,6 +15,7 @@ __version__ = "0.1.0"
 from . import estimate as _estimate_package  # noqa: E402, F401
 from . import factsheet as _factsheet_module  # noqa: E402, F401
 from . import figures as _figures_package  # noqa: E402, F401
+from . import trend as _trend_module  # noqa: E402, F401
 from .api import (  # noqa: E402
     describe,
     estimate,
@@ -28,8 +29,9 @@ from .api import (  # noqa: E402
     write,
 )
 from .report import Dataset  # noqa: E402
+from .trend import trend  # noqa: E402
 
-# trend and factsheet join this list when their modules exist (see brainwaste/api.py).
+# factsheet joins this list when its module exists (see brainwaste/api.py).
 __all__ = [
     "Dataset",
     "__version__",
@@ -42,5 +44,6 @@ __all__ = [
     "profiles",
     "make_report",
     "tables",
+    "trend",
     "write",
 ]

@@ -217,11 +217,10 @@ class TrendParameters:
 
     def load(self):
         """Estimate the trend these parameters name (kept years are reused)."""
-        from .trend import run_trend
+        from .trend import trend
 
-        return run_trend(
-            self.years, self.period, self.states, profile=self.profile,
-            sample=self.source == "sample", source="files" if self.source == "sample" else self.source,
+        return trend(
+            self.years, self.period, self.states, profile=self.profile, source=self.source,
             data_dir=self.data_dir, progress=False,
         )  # fmt: skip
 

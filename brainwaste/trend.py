@@ -396,6 +396,25 @@ class Trend:
     def dollars_year(self) -> int:
         return self.years[-1]
 
+    # What a reader calls at a prompt or in the notebook (the functions below, as methods).
+    @property
+    def focus(self) -> str:
+        return focus_place(self)
+
+    def describe(self) -> str:
+        return describe(self)
+
+    def rates_over_time(self, place: str, outcome: str = "underutilized") -> pd.DataFrame:
+        return rates_over_time(self, place, outcome)
+
+    def changes_table(
+        self, places: list[str], outcome: str = "underutilized", pairs: str = "first_last"
+    ) -> pd.DataFrame:
+        return changes_table(self, places, outcome, pairs)
+
+    def in_words(self, place: str, outcome: str = "underutilized") -> str:
+        return in_words(self, place, outcome)
+
     def meta(self) -> dict:
         from .estimate.dollars import dollars_label
 
@@ -498,6 +517,35 @@ def run_trend(
         reused=[r.year for r in results if r.reused],
         year_meta={r.year: r.meta for r in results},
     )
+
+
+def trend(
+    years: str | list[int] | None = None,
+    period: int | None = None,
+    states: str | list[str] | None = None,
+    *,
+    profile: str | Profile = "mpi",
+    source: str = "files",
+    data_dir: str | os.PathLike | None = None,
+    base_url: str | None = None,
+    progress: bool = True,
+) -> Trend:
+    """The survey years lined up on one profile, with the changes between years, in memory
+    (what ``brainwaste trend`` computes; :func:`write_trend` writes it).
+
+    ``source="sample"`` runs on the synthetic multi-year sample (default years 2016, 2019,
+    2022, 2024, every state); otherwise ``files`` (Census bulk files) or ``api``. The result's
+    ``estimates`` are the contract estimates of every year (shares 0-1, counts in persons),
+    ``changes`` the :data:`CHANGE_COLUMNS`, ``forgone`` forgone earnings in the last year's
+    dollars (CPI-U-RS); ``describe()``, ``rates_over_time(place)``, ``changes_table(places)``
+    and ``in_words(place)`` read it.
+    """
+    sample = source == "sample"
+    return run_trend(
+        years, period, states, profile=profile, sample=sample,
+        source="files" if sample else source, data_dir=data_dir, base_url=base_url,
+        progress=progress,
+    )  # fmt: skip
 
 
 def stack_years(tables: list[pd.DataFrame], report: tuple[str, ...] | None = None) -> pd.DataFrame:

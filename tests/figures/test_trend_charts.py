@@ -9,11 +9,15 @@ import pandas as pd
 import pytest
 from openpyxl import load_workbook
 
-from brainwaste import trend
 from brainwaste.figures import trend_charts
 from brainwaste.figures.catalog import draw_all, trend_provenance
 from brainwaste.figures.export import SUFFIXES, SYNTHETIC_MARK
 from brainwaste.method.profile import load_profile
+from brainwaste.trend import (
+    CHANGE_COLUMNS,
+    Trend,
+    changes,
+)
 
 YEARS = (2016, 2019, 2021)
 GROUPS = ("us_born", "immigrant", "immigrant_us_educated", "immigrant_foreign_educated")
@@ -49,8 +53,8 @@ def _trend_table() -> pd.DataFrame:
 def drawn(tmp_path_factory):
     out = tmp_path_factory.mktemp("trend_figures")
     est = _trend_table()
-    t = trend.Trend(
-        estimates=est, changes=trend.changes(est), forgone=None, years=list(YEARS), period=1,
+    t = Trend(
+        estimates=est, changes=changes(est), forgone=None, years=list(YEARS), period=1,
         profile=load_profile("mpi"), synthetic=True, source="sample", skipped=[2020],
     )  # fmt: skip
     meta = t.meta()
@@ -107,7 +111,7 @@ def test_workbook_and_gallery_hold_the_trend(drawn):
     wb = load_workbook(out / "tables" / "brainwaste_tables.xlsx")
     assert wb.sheetnames[-2:] == ["trend", "changes"]
     rows = list(wb["changes"].values)
-    assert list(rows[0]) == trend.CHANGE_COLUMNS
+    assert list(rows[0]) == CHANGE_COLUMNS
     assert len(rows) == len(t.changes) + 1
     readme = "\n".join(str(c.value) for r in wb["README"].iter_rows() for c in r if c.value)
     assert "significant90" in readme and "sqrt(SE_from^2 + SE_to^2)" in readme

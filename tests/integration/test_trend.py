@@ -11,12 +11,21 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from brainwaste import sample_years, trend
+from brainwaste import sample_years
 from brainwaste.cli import main
 from brainwaste.errors import DataNotAvailable, InputError
 from brainwaste.method.classify import classify
 from brainwaste.method.codetables import crosswalk_2010_to_2018, occupations, occupations_2010
 from brainwaste.method.profile import load_profile
+from brainwaste.trend import (
+    CHANGE_COLUMNS,
+    changes,
+    difference,
+    parse_years,
+    plan_years,
+    stack_years,
+    year_pairs,
+)
 from tests.conftest import shared_file
 
 pytestmark = pytest.mark.usefixtures("fast_retries")
@@ -26,7 +35,7 @@ pytestmark = pytest.mark.usefixtures("fast_retries")
 
 
 def test_difference_se_is_the_root_of_the_summed_variances_on_hand_cases():
-    diff, se, moe, sig = trend.difference(
+    diff, se, moe, sig = difference(
         [0.20, 0.10, 0.30, 1000.0], [0.03, 0.01, np.nan, 300.0],
         [0.25, 0.15, 0.20, 1500.0], [0.04, 0.02, 0.05, 400.0],
     )  # fmt: skip
@@ -45,7 +54,7 @@ def test_difference_se_is_the_root_of_the_summed_variances_on_hand_cases():
 
 def test_significance_boundary_is_strict():
     # |diff| equal to 1.645 x SE is not "greater than"
-    _, se, _, sig = trend.difference([0.0], [0.03], [1.645 * 0.05], [0.04])
+    _, se, _, sig = difference([0.0], [0.03], [1.645 * 0.05], [0.04])
     assert se[0] == pytest.approx(0.05)
     assert not bool(sig[0])
 
@@ -69,8 +78,8 @@ def test_changes_pairs_first_to_each_and_each_to_next_with_hand_values():
         + _block(2019, 0.28, 0.04, 520.0, 80.0)
         + _block(2024, 0.22, 0.02, 480.0, 40.0)
     )
-    c = trend.changes(t)
-    assert list(c.columns) == trend.CHANGE_COLUMNS
+    c = changes(t)
+    assert list(c.columns) == CHANGE_COLUMNS
     fe = c[c["population"] == "immigrant_foreign_educated"]
     assert list(zip(fe["year_from"], fe["year_to"], strict=True)) == [
         (2016, 2019), (2016, 2024), (2019, 2024),
@@ -92,8 +101,8 @@ def test_changes_pairs_first_to_each_and_each_to_next_with_hand_values():
 
 
 def test_year_pairs_for_two_and_four_years():
-    assert trend.year_pairs([2024, 2016]) == [(2016, 2024)]
-    assert trend.year_pairs([2016, 2019, 2022, 2024]) == [
+    assert year_pairs([2024, 2016]) == [(2016, 2024)]
+    assert year_pairs([2016, 2019, 2022, 2024]) == [
         (2016, 2019), (2016, 2022), (2016, 2024), (2019, 2022), (2022, 2024),
     ]  # fmt: skip
 
@@ -102,42 +111,42 @@ def test_stack_years_refuses_mixed_profiles():
     a = pd.DataFrame(_block(2016, 0.3, 0.03, 500.0, 60.0))
     b = pd.DataFrame(_block(2019, 0.3, 0.03, 500.0, 60.0)).assign(profile="broad")
     with pytest.raises(InputError, match="different profiles"):
-        trend.stack_years([a, b])
+        stack_years([a, b])
 
 
 # -- which years ----------------------------------------------------------------------------------
 
 
 def test_parse_years_ranges_and_lists():
-    assert trend.parse_years("2012-2015") == [2012, 2013, 2014, 2015]
-    assert trend.parse_years("2016,2019,2024") == [2016, 2019, 2024]
-    assert trend.parse_years("2019, 2012-2013") == [2012, 2013, 2019]
+    assert parse_years("2012-2015") == [2012, 2013, 2014, 2015]
+    assert parse_years("2016,2019,2024") == [2016, 2019, 2024]
+    assert parse_years("2019, 2012-2013") == [2012, 2013, 2019]
     with pytest.raises(InputError, match="not a year"):
-        trend.parse_years("2019,abc")
+        parse_years("2019,abc")
     with pytest.raises(InputError, match="empty range"):
-        trend.parse_years("2024-2012")
+        parse_years("2024-2012")
 
 
 def test_plan_skips_2020_one_year_with_the_reason():
-    plan = trend.plan_years(trend.parse_years("2019-2021"), 1)
+    plan = plan_years(parse_years("2019-2021"), 1)
     assert plan.years == (2019, 2021) and plan.skipped == (2020,)
     assert "2020 skipped" in plan.notes[0] and "experimental" in plan.notes[0]
 
 
 def test_plan_refuses_a_range_without_any_file_and_a_single_year():
     with pytest.raises(DataNotAvailable, match="no survey year with a 1-year file in 2020"):
-        trend.plan_years([2020], 1)
+        plan_years([2020], 1)
     with pytest.raises(InputError, match="at least two survey years"):
-        trend.plan_years([2019, 2020], 1)
+        plan_years([2019, 2020], 1)
     with pytest.raises(InputError, match="outside the supported"):
-        trend.plan_years([2009, 2019], 1)
+        plan_years([2009, 2019], 1)
 
 
 def test_plan_refuses_overlapping_five_year_files_and_accepts_five_apart():
-    assert trend.plan_years([2014, 2019, 2024], 5).years == (2014, 2019, 2024)
-    assert trend.plan_years([2020, 2015], 5).years == (2015, 2020)  # 2020 5-year exists
+    assert plan_years([2014, 2019, 2024], 5).years == (2014, 2019, 2024)
+    assert plan_years([2020, 2015], 5).years == (2015, 2020)  # 2020 5-year exists
     with pytest.raises(InputError, match=r"2015-2019 and 2018-2022 overlap.*2014,2019,2024"):
-        trend.plan_years([2019, 2022, 2024], 5)
+        plan_years([2019, 2022, 2024], 5)
 
 
 # -- the 2017 -> 2018 occupation recode ------------------------------------------------------------
@@ -289,7 +298,7 @@ def test_trend_of_two_official_schema_files_equals_two_estimate_runs(nh_server, 
         assert list(block.columns) == list(e.columns)
         pd.testing.assert_frame_equal(block, e, check_exact=True)
     c = pd.read_csv(d1 / "processed" / "changes_2018-2024_1yr.csv")
-    assert list(c.columns) == trend.CHANGE_COLUMNS
+    assert list(c.columns) == CHANGE_COLUMNS
     r = c[(c["population"] == "us_born") & (c["outcome"] == "underutilized")].iloc[0]
     a = t[(t["year"] == 2018) & (t["population"] == "us_born") & (t["outcome"] == "underutilized")]
     b = t[(t["year"] == 2024) & (t["population"] == "us_born") & (t["outcome"] == "underutilized")]
