@@ -152,7 +152,7 @@ def underutilization_trend(
     if _recode_between(years):
         marks.append(
             "A dashed line marks the 2018 change of the Census occupation codes; earlier years "
-            "were converted to the 2018 codes, so the skill tiers are on one scheme."
+            "use 2010 codes, each tiered by the same rule from its own occupations."
         )
     inside = [s for s in skipped if years and years[0] < s < years[-1]]
     if inside:

@@ -395,7 +395,7 @@ def test_trend_command_draws_its_charts_workbook_and_gallery(nh_server, tmp_path
     for suffix in ("png", "svg", "pdf", "alt.txt", "csv"):
         assert (r / "figures" / f"underutilization_trend_nh.{suffix}").stat().st_size > 0
     alt = (r / "figures" / "underutilization_trend_nh.alt.txt").read_text()
-    assert "2018, 2024" in alt and "SYNTHETIC" in alt  # 2024 comes from the synthetic file
+    assert "New Hampshire" in alt and "SYNTHETIC" in alt  # 2024 comes from the synthetic file
     wb = load_workbook(r / "tables" / "brainwaste_tables.xlsx")
     assert wb.sheetnames == ["README", "estimates", "trend", "changes"]
     readme = "\n".join(str(c.value) for row in wb["README"].iter_rows() for c in row if c.value)
