@@ -9,12 +9,14 @@ O*NET files copied from public repositories (its SOURCES.md files say from where
   publishes the file, then the repository copy at its commit, which is the same bytes by
   construction). ``make test-data`` fetches the ``no`` rows through
   :mod:`brainwaste.acquire.pinned`;
-- copies the vendored files to ``tests/fixtures/official/PATH`` (``raw``) or
-  ``PATH.xz`` (``xz``: text files, compressed about eightfold; the pinned SHA-256 is that of the
-  decompressed file, which the tests check when they open it).
+- packs the vendored files into ``tests/fixtures/official/`` as ``tests/official_data.py``
+  reads them: ``raw`` (the file itself), ``texts`` (a member of one solid ``texts.tar.xz``),
+  ``zip`` (an official Census zip as its headers, its CSV column by column in xz, and the
+  members that do not re-deflate identically, rebuilt and checked byte for byte). The pinned
+  SHA-256 is always that of the original file.
 
-The vendored set stays under 5 MB: two official 2018 state files (VT, WY), the 2024
-Massachusetts extract, every data dictionary and the small occupation tables.
+All four official 2018 state files (DE, NH, VT, WY), every data dictionary and the small
+occupation tables fit under 5 MB this way; the 2024 extracts and the workbooks are fetched.
 
 Usage: python scripts/pin_test_data.py [--shared DIR] [--check]
 (--check: verify the registry and vendored files against the shared folder, write nothing).
@@ -26,9 +28,15 @@ import argparse
 import csv
 import hashlib
 import io
+import json
 import lzma
+import shutil
 import sys
+import tarfile
 from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from tests.official_data import zip_parts  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = ROOT / "tests" / "fixtures"
@@ -89,26 +97,16 @@ REPOS = {
         "2010-occ-codes-with-crosswalk-from-2002-2011.xls"),
 }  # fmt: skip
 
+#: Official zips rebuilt from their parts.
+VENDOR_ZIP_FOLDERS = ("acs_pums_2018_1yr_person_small_states/",)
 #: Vendored as they are (already compressed).
-VENDOR_RAW = {
-    "acs_pums_2018_1yr_person_small_states/csv_pvt.zip",
-    "acs_pums_2018_1yr_person_small_states/csv_pwy.zip",
-    "acs_pums_2024_1yr_person_subset/p_25.parquet",
-}
-#: Text files vendored xz-compressed: every data dictionary, and the tables made from the
+VENDOR_RAW: set[str] = set()
+#: Text files in the solid archive: every data dictionary, and the tables made from the
 #: publications (DERIVED: no public address, so they must travel with the tests).
-VENDOR_XZ_FOLDERS = ("pums_data_dictionaries/",)
-VENDOR_XZ = {
-    "occupation_crosswalks/census_2018_occ_code_list.csv",
-    "occupation_crosswalks/bls_ep_table_5_4_education_training_by_occupation_2024.csv",
-    "occupation_employment/census_2010_occ_code_list.csv",
-    "occupation_employment/ep_2024_employment.csv",
-    "occupation_employment/oews_national_2024_employment.csv",
-    "occupation_employment/soc_2010_to_2018_crosswalk.csv",
-    "onet_29_3/Job Zones.txt",
-    "onet_29_3/Job Zone Reference.txt",
-    "pums_verification_estimates/pums_estimates_17_21.csv",
-}
+VENDOR_TEXT_FOLDERS = ("pums_data_dictionaries/", "pums_verification_estimates/")
+VENDOR_TEXT_SUFFIXES = (".csv", ".txt")
+VENDOR_TEXT_FOLDERS_SUFFIXED = ("occupation_crosswalks/", "occupation_employment/", "onet_29_3/")
+TEXTS = VENDORED / "texts.tar.xz"
 
 
 SOURCES = FIXTURES / "SOURCES.md"
@@ -151,10 +149,8 @@ DERIVED_FROM = {
 }  # fmt: skip
 
 
-def sources_text(rows: list[dict]) -> str:
+def sources_text(rows: list[dict], size: int) -> str:
     vendored = [r for r in rows if r["vendored"] != "no"]
-    size = sum((VENDORED / (r["path"] + (".xz" if r["vendored"] == "xz" else ""))).stat().st_size
-               for r in vendored)  # fmt: skip
     lines = [
         "# Official test data: sources and checksums",
         "",
@@ -167,9 +163,14 @@ def sources_text(rows: list[dict]) -> str:
         "`BRAINWASTE_TEST_DATA_MIRROR`), else from the addresses below, and keeps a file only "
         "when its SHA-256 is the one pinned here. Every row of `registry.csv` is one file.",
         "",
-        "- **vendored** `raw`: the file itself, bytes unchanged. `xz`: the file compressed with xz "
-        "(`official/PATH.xz`); the SHA-256 is that of the decompressed file, which equals the "
-        "original and is checked whenever a test opens it. `no`: fetched on demand.",
+        "- **vendored**: `zip`: an official Census zip rebuilt byte for byte from "
+        "`official/PATH.layout.json` (headers and central directory), its CSV stored column by "
+        "column in `NAME.csv.cols.xz` and re-deflated with zlib (level 6, memory level 9: the "
+        "settings that reproduce the Census bytes), and the members that do not re-deflate "
+        "identically stored as their compressed bytes (`NAME.deflated`). `texts`: a member of "
+        "`official/texts.tar.xz`, one solid xz archive of the text files. `raw`: the file "
+        "itself. `no`: fetched on demand. The SHA-256 is always that of the original file; "
+        "`tests/official_data.py` unpacks a copy and checks it before any test reads it.",
         "- **from**: the public repository and commit the copy was taken from (`git show "
         "COMMIT:PATH`), which `make test-data` downloads at that commit; for files the Census "
         "Bureau publishes unchanged, the Census address is tried first. The Census copies have "
@@ -209,8 +210,12 @@ def sha256(data: bytes) -> str:
 def vendoring(rel: str) -> str:
     if rel in VENDOR_RAW:
         return "raw"
-    if rel in VENDOR_XZ or (rel.startswith(VENDOR_XZ_FOLDERS) and not rel.endswith(".md")):
-        return "xz"
+    if rel.startswith(VENDOR_ZIP_FOLDERS) and rel.endswith(".zip"):
+        return "zip"
+    if rel.startswith(VENDOR_TEXT_FOLDERS) or (
+        rel.startswith(VENDOR_TEXT_FOLDERS_SUFFIXED) and rel.endswith(VENDOR_TEXT_SUFFIXES)
+    ):
+        return "texts"
     return "no"
 
 
@@ -239,25 +244,39 @@ def data_files(shared: Path) -> list[str]:
     )
 
 
-def xz(data: bytes) -> bytes:
-    # No timestamps in the xz format: the same input gives the same bytes.
-    return lzma.compress(data, preset=9 | lzma.PRESET_EXTREME)
+def texts_archive(members: dict[str, bytes]) -> bytes:
+    """One solid xz tar of the text files, the same bytes for the same files (no times, ids)."""
+    buf = io.BytesIO()
+    with tarfile.open(fileobj=buf, mode="w:xz", preset=9 | lzma.PRESET_EXTREME) as tar:
+        for name in sorted(members):
+            info = tarfile.TarInfo(name)
+            info.size, info.mtime, info.mode = len(members[name]), 0, 0o644
+            tar.addfile(info, io.BytesIO(members[name]))
+    return buf.getvalue()
 
 
 def build(shared: Path) -> tuple[list[dict], dict[Path, bytes]]:
-    rows, vendored = [], {}
+    rows, vendored, texts = [], {}, {}
     for rel in data_files(shared):
         data = (shared / rel).read_bytes()
         how = vendoring(rel)
         urls = addresses(rel)
         if not urls and how == "no":
-            raise SystemExit(f"{rel}: neither vendored nor downloadable; add it to VENDOR_XZ")
+            raise SystemExit(f"{rel}: neither vendored nor downloadable; vendor it")
         rows.append({"path": rel, "bytes": len(data), "sha256": sha256(data), "vendored": how,
                      "urls": " ".join(urls)})  # fmt: skip
         if how == "raw":
             vendored[VENDORED / rel] = data
-        elif how == "xz":
-            vendored[VENDORED / f"{rel}.xz"] = xz(data)
+        elif how == "texts":
+            texts[rel] = data
+        elif how == "zip":
+            folder, name = (VENDORED / rel).parent, Path(rel).name
+            layout, files = zip_parts(data, Path(name).stem)
+            vendored[folder / f"{name}.layout.json"] = (
+                json.dumps(layout, indent=1) + "\n"
+            ).encode()
+            vendored.update({folder / f: b for f, b in files.items()})
+    vendored[TEXTS] = texts_archive(texts)
     total = sum(len(b) for b in vendored.values())
     if total > LIMIT:
         raise SystemExit(f"vendored files would take {total:,} bytes, over {LIMIT:,}")
@@ -282,22 +301,25 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     rows, vendored = build(args.shared)
     text = registry_text(rows)
+    total = sum(len(b) for b in vendored.values())
     if args.check:
         bad = [] if REGISTRY.read_text(encoding="utf-8") == text else [str(REGISTRY)]
         bad += [str(p) for p, b in vendored.items() if not p.is_file() or p.read_bytes() != b]
-        if not bad and SOURCES.read_text(encoding="utf-8") != sources_text(rows):
+        bad += [str(p) for p in VENDORED.rglob("*") if p.is_file() and p not in vendored]
+        if not bad and SOURCES.read_text(encoding="utf-8") != sources_text(rows, total):
             bad.append(str(SOURCES))
         for b in bad:
             print(f"differs: {b}", file=sys.stderr)
         return 1 if bad else 0
     REGISTRY.write_text(text, encoding="utf-8")
+    shutil.rmtree(VENDORED, ignore_errors=True)
     for path, data in vendored.items():
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_bytes(data)
-    SOURCES.write_text(sources_text(rows), encoding="utf-8")
-    total = sum(len(b) for b in vendored.values())
-    print(f"{len(rows)} files pinned in {REGISTRY.relative_to(ROOT)}; "
-          f"{len(vendored)} vendored, {total:,} bytes")  # fmt: skip
+    SOURCES.write_text(sources_text(rows, total), encoding="utf-8")
+    n = sum(r["vendored"] != "no" for r in rows)
+    print(f"{len(rows)} files pinned in {REGISTRY.relative_to(ROOT)}; {n} vendored in "
+          f"{len(vendored)} files, {total:,} bytes")  # fmt: skip
     return 0
 
 

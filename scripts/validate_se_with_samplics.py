@@ -18,8 +18,9 @@ indicators built from the record columns, not from brainwaste's aggregation). sa
 ``Total`` for each count and a ``Ratio`` (numerator indicator over denominator indicator) for
 each share. Agreement is to 6 significant digits, as for R.
 
-Inputs: official ACS 2018 1-year person zips (``--data DIR``, default the vendored test fixtures
-``tests/fixtures/official/acs_pums_2018_1yr_person_small_states``).
+Inputs: official ACS 2018 1-year person zips (``--data DIR``, default
+``../shared/data/acs_pums_2018_1yr_person_small_states``; the tests pass the copies vendored with
+them, see tests/official_data.py).
 Outputs (``--out DIR``, default ``docs/validation``): ``se_check_samplics_2018.csv`` and ``.md``.
 
 Usage: python scripts/validate_se_with_samplics.py [--data DIR] [--states VT,WY] [--out DIR]
@@ -40,8 +41,8 @@ import pandas as pd
 from brainwaste.pums.schema import REPLICATE_WEIGHTS
 
 ROOT = Path(__file__).resolve().parents[1]
-DEFAULT_DATA = ROOT / "tests" / "fixtures" / "official" / "acs_pums_2018_1yr_person_small_states"
-DEFAULT_STATES = ("VT", "WY")
+DEFAULT_DATA = ROOT.parent / "shared" / "data" / "acs_pums_2018_1yr_person_small_states"
+DEFAULT_STATES = ("DE", "NH", "VT", "WY")
 
 #: Fay's coefficient that turns samplics' BRR variance into the SDR one: 1 / (R (1 - 0.5)^2) = 4/R.
 FAY_RHO = 0.5
@@ -155,9 +156,9 @@ numerator and denominator indicators. Results per row:
 - Largest relative difference of the estimates: {result["rel_diff_estimate"].max():.3e}; of the
   standard errors: {result["rel_diff_se"].max():.3e}.
 
-The test `tests/integration/test_se_against_samplics.py` repeats this comparison in every test run, on the
-Vermont and Wyoming files vendored under `tests/fixtures/official/`, so it runs in a fresh clone
-without R or network.
+The test `tests/integration/test_se_against_samplics.py` repeats this comparison in every test
+run, on the same four files vendored with the tests (`tests/fixtures/official/`), so it runs in
+a fresh clone without R or network.
 
 ## Rerun
 
@@ -194,7 +195,7 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     missing = [files[s] for s in states if not (args.data / files[s]).is_file()]
     if missing:
-        print(f"cannot check: {missing} not in {args.data} (run make test-data)", file=sys.stderr)
+        print(f"cannot check: {missing} not in {args.data} (give --data DIR)", file=sys.stderr)
         return 2
     result = compare(args.data, states)
     args.out.mkdir(parents=True, exist_ok=True)

@@ -1,35 +1,54 @@
 """What every test folder shares: where the repository and the official data are, fast HTTP
 retries, and the synthetic sample zips (written once per test session).
 
-The official Census and BLS files (see ../shared/data/SOURCES.md) are read from ../shared/data
-relative to the repository root; set BRAINWASTE_SHARED_DATA to read them from elsewhere. Tests that
-need a file that is absent are skipped with a line saying which file.
+The official Census, BLS and O*NET files are named by their path in tests/fixtures/registry.csv
+(the layout of ../shared/data) and looked up in one place, :func:`shared_file`: the copies
+vendored under tests/fixtures/official, then those `make test-data` fetched into
+tests/fixtures/fetched, then the shared data folder ($BRAINWASTE_SHARED_DATA, else
+../shared/data); each is checked against its pinned SHA-256 (tests/official_data.py). A test
+that needs a file found nowhere is skipped with a line naming the file and `make test-data`.
 """
 
 from __future__ import annotations
 
-import os
+from collections.abc import Iterable
 from pathlib import Path
 
 import pytest
 
+from tests.official_data import ENABLE, SHARED_DATA, complete_folder, locate
+
 ROOT = Path(__file__).resolve().parents[1]
-SHARED_DATA = Path(os.environ.get("BRAINWASTE_SHARED_DATA") or ROOT.parent / "shared" / "data")
+
+__all__ = ["ROOT", "SHARED_DATA", "official_folder", "shared_file"]
 
 
 def shared_file(relative: str | Path) -> Path:
-    """A file or folder in the shared data directory; skips the calling test when it is absent."""
-    path = SHARED_DATA / relative
-    if not path.exists():
-        pytest.skip(
-            f"{path} is absent (official files live in ../shared/data or $BRAINWASTE_SHARED_DATA)"
-        )
+    """An official file by its path in the shared layout (``pums_data_dictionaries/...``),
+    checked against its pin; skips the calling test when it is nowhere here."""
+    path = locate(Path(relative).as_posix())
+    if path is None:
+        pytest.skip(f"official file {relative} is not here: {ENABLE}")
     return path
+
+
+def official_folder(paths: Iterable[str | Path] | None = None) -> Path:
+    """A folder laid out like ../shared/data that holds `paths` (default: every pinned file),
+    for scripts that take such a folder; skips the calling test when a file is missing."""
+    wanted = None if paths is None else [Path(p).as_posix() for p in paths]
+    folder, missing = complete_folder(wanted)
+    if folder is None:
+        shown = ", ".join(missing[:3]) + (
+            f" and {len(missing) - 3} more" if len(missing) > 3 else ""
+        )
+        pytest.skip(f"official files {shown} are not here: {ENABLE}")
+    return folder
 
 
 @pytest.fixture(scope="session")
 def shared_data() -> Path:
-    """The shared data directory (it may be absent: use shared_file() for one file)."""
+    """The shared data directory (it may be absent: use shared_file() for one file, or
+    official_folder() for a folder that holds them)."""
     return SHARED_DATA
 
 

@@ -4,15 +4,14 @@ addresses, and kept only with the pinned size and SHA-256 (local server, no netw
 from __future__ import annotations
 
 import hashlib
-from pathlib import Path
 
 import pytest
 
 from brainwaste.acquire import http
 from brainwaste.acquire.pinned import PinnedFile, fetch_one, fetch_pinned, read_registry
 from brainwaste.errors import DownloadError
+from tests.conftest import ROOT
 
-ROOT = Path(__file__).resolve().parents[2]
 DATA = b"NAME,var,type,len\n" * 50
 
 

@@ -2,7 +2,7 @@
 command line and the independent R check give.
 
 The Census server is replaced by a local one (pytest-httpserver) serving the official 2018
-Vermont person zip vendored under tests/fixtures/official, so the real-data example downloads
+Vermont person zip vendored with the tests (tests/conftest.py), so the real-data example downloads
 through the package's own downloader without network.
 """
 
@@ -17,9 +17,9 @@ import pytest
 
 import brainwaste
 from brainwaste.cli import main
+from tests.conftest import ROOT, shared_file
 
-ROOT = Path(__file__).resolve().parents[2]
-VT_2018 = ROOT / "tests/fixtures/official/acs_pums_2018_1yr_person_small_states/csv_pvt.zip"
+VT_2018 = "acs_pums_2018_1yr_person_small_states/csv_pvt.zip"
 BLOCK = re.compile(r"^```python\n(.*?)^```", re.S | re.M)
 
 
@@ -44,10 +44,8 @@ def sample_data_dir(tmp_path_factory) -> Path:
 
 @pytest.fixture
 def workspace(tmp_path, monkeypatch, sample_data_dir, httpserver) -> Path:
-    if not VT_2018.is_file():
-        pytest.skip(f"{VT_2018} is missing (vendored with the tests)")
     httpserver.expect_request("/2018/1-Year/csv_pvt.zip").respond_with_data(
-        VT_2018.read_bytes(), content_type="application/zip"
+        shared_file(VT_2018).read_bytes(), content_type="application/zip"
     )
     monkeypatch.chdir(tmp_path)
     monkeypatch.setenv("BRAINWASTE_DATA_DIR", str(sample_data_dir))
@@ -92,9 +90,10 @@ def test_api_page_examples_run_on_the_official_vermont_file(workspace, sample_da
 
 
 def test_the_api_and_the_command_line_give_the_same_table(workspace, tmp_path):
-    ds = brainwaste.load(input=VT_2018, progress=False)
+    vt = shared_file(VT_2018)
+    ds = brainwaste.load(input=vt, progress=False)
     api = brainwaste.estimate(ds)
-    assert main(["estimate", "--input", str(VT_2018), "--data-dir", str(tmp_path / "cli")]) == 0
+    assert main(["estimate", "--input", str(vt), "--data-dir", str(tmp_path / "cli")]) == 0
     cli = pd.read_parquet(tmp_path / "cli" / "processed" / "estimates_2018_1yr.parquet")
     pd.testing.assert_frame_equal(api.reset_index(drop=True), cli, check_dtype=False)
 

@@ -1,20 +1,19 @@
 """brainwaste's replicate SEs agree with samplics (no R needed) on official ACS 2018 PUMS files.
 
 samplics' Fay-BRR estimator with rho = 0.5 and ``conservative=True`` is the SDR formula
-sqrt(4/80 * sum (X_r - X_0)^2) (see ``scripts/validate_se_with_samplics.py``). The Vermont and
-Wyoming files are vendored under tests/fixtures/official, so this runs in every test run.
+sqrt(4/80 * sum (X_r - X_0)^2) (see ``scripts/validate_se_with_samplics.py``). The four official
+2018 files (DE, NH, VT, WY) are vendored with the tests, so this runs in every test run.
 """
 
 from __future__ import annotations
 
 import importlib.util
 import sys
-from pathlib import Path
 
 import numpy as np
 import pytest
 
-from tests.conftest import ROOT, SHARED_DATA
+from tests.conftest import ROOT, official_folder
 
 SCRIPT = ROOT / "scripts" / "validate_se_with_samplics.py"
 SMALL_STATES = "acs_pums_2018_1yr_person_small_states"
@@ -31,28 +30,25 @@ def _load_script():
 check = _load_script()
 
 
-def official_2018_dir() -> Path:
-    for base in (ROOT / "tests" / "fixtures" / "official", SHARED_DATA):
-        if (base / SMALL_STATES / "csv_pvt.zip").is_file():
-            return base / SMALL_STATES
-    pytest.skip("official 2018 Vermont PUMS zip not found")
+STATES = ["DE", "NH", "VT", "WY"]
 
 
 @pytest.fixture(scope="module")
 def comparison():
-    return check.compare(official_2018_dir(), ["VT", "WY"])
+    files = [f"{SMALL_STATES}/{check._r_check().STATE_FILES[s]}" for s in STATES]
+    return check.compare(official_folder(files) / SMALL_STATES, STATES)
 
 
 def test_every_statistic_agrees_with_samplics_to_6_significant_digits(comparison):
     bad = comparison.loc[~comparison["agree_6sig"]]
     assert bad.empty, bad.to_string()
     # the SEs are real: most are far from zero and agree much closer than the 6-digit rule
-    assert (comparison["samplics_se"] > 100).sum() >= 20
+    assert (comparison["samplics_se"] > 100).sum() >= 40
     assert comparison["rel_diff_se"].max() < 1e-12
 
 
 def test_statistics_cover_totals_counts_and_shares(comparison):
-    assert list(comparison["state"].unique()) == ["VT", "WY"]
+    assert list(comparison["state"].unique()) == STATES and len(comparison) == 92
     stats = set(comparison["statistic"])
     assert {"foreign_born", "count:immigrant:underutilized", "share:us_born:underutilized"} <= stats
     vt = comparison.set_index(["state", "statistic"]).loc["VT"]

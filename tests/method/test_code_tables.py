@@ -13,20 +13,12 @@ import pytest
 
 from brainwaste.errors import InputError, SchemaError
 from brainwaste.method import codetables
-from tests.conftest import ROOT
-from tests.conftest import SHARED_DATA as SHARED
+from tests.conftest import ROOT, official_folder, shared_file
 
-DICTS = SHARED / "pums_data_dictionaries"
+DICTS = "pums_data_dictionaries"
 TABLES = ROOT / "brainwaste" / "method" / "tables"
 BUILD_SCRIPT = ROOT / "scripts" / "build_code_tables.py"
-BLS_CSV = (
-    SHARED / "occupation_crosswalks" / "bls_ep_table_5_4_education_training_by_occupation_2024.csv"
-)
-
-needs_shared = pytest.mark.skipif(
-    not SHARED.is_dir(),
-    reason=f"official publications not found at {SHARED} (../shared/data or $BRAINWASTE_SHARED_DATA)",
-)
+BLS_CSV = "occupation_crosswalks/bls_ep_table_5_4_education_training_by_occupation_2024.csv"
 
 DICTIONARIES_2018_CODES = [
     "PUMS_Data_Dictionary_2018.csv",
@@ -48,8 +40,6 @@ NO_JOB_CODES = {"9800", "9810", "9825", "9830", "9920"}
 def occp_values(path: Path) -> list[str]:
     """OCCP values listed in a PUMS data dictionary, blank excluded (own parser, independent of
     the build script's)."""
-    if not path.is_file():
-        pytest.skip(f"{path.name} not found in {path.parent}")
     text = path.read_text(encoding="latin-1")
     if path.suffix == ".csv":
         rows = csv.reader(text.splitlines())
@@ -64,10 +54,9 @@ def occp_values(path: Path) -> list[str]:
 # --- (a) every dictionary OCCP value gets a tier under both schemes -----------------------------
 
 
-@needs_shared
 @pytest.mark.parametrize("name", DICTIONARIES_2018_CODES)
 def test_every_dictionary_occp_has_a_tier(name: str) -> None:
-    codes = pd.Series(occp_values(DICTS / name))
+    codes = pd.Series(occp_values(shared_file(f"{DICTS}/{name}")))
     assert len(codes) == 530  # 531 values in every 2018-coded dictionary, less the blank
     for scheme in codetables.SCHEMES:
         tiers = codetables.skill_tier(codes, scheme)
@@ -131,11 +120,8 @@ def test_spot_check_education_and_rules() -> None:
     assert "29-1211" in members and "29-1214" not in members and "29-1224" not in members
 
 
-@needs_shared
 def test_exact_bls_rows_follow_table_5_4() -> None:
-    if not BLS_CSV.is_file():
-        pytest.skip(f"{BLS_CSV.name} not found")
-    bls = pd.read_csv(BLS_CSV, dtype=str)
+    bls = pd.read_csv(shared_file(BLS_CSV), dtype=str)
     education = dict(zip(bls.iloc[:, 1].str.strip(), bls.iloc[:, 2].str.strip(), strict=True))
     tier_of = {
         "No formal educational credential": "low",
@@ -225,10 +211,9 @@ def test_crosswalk_targets_are_2018_codes() -> None:
         assert (row.rule == "split") == (len(row.targets.split()) > 1)
 
 
-@needs_shared
 @pytest.mark.parametrize("name", DICTIONARIES_2010_CODES)
 def test_every_2010_dictionary_occp_converts(name: str) -> None:
-    codes = pd.Series(occp_values(DICTS / name))
+    codes = pd.Series(occp_values(shared_file(f"{DICTS}/{name}")))
     assert len(codes) == 479
     converted = codetables.convert_occp_2010_to_2018(codes)
     assert converted.notna().all()
@@ -238,13 +223,13 @@ def test_every_2010_dictionary_occp_converts(name: str) -> None:
 # --- (e) the packaged tables are what the build script produces ----------------------------------
 
 
-@needs_shared
 def test_tables_match_a_rebuild(tmp_path: Path) -> None:
     spec = importlib.util.spec_from_file_location("build_code_tables", BUILD_SCRIPT)
     assert spec and spec.loader
     build = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(build)
-    assert build.main(["--shared", str(SHARED), "--out", str(tmp_path), "--quiet"]) == 0
+    shared = official_folder()  # the build reads every PUMS file there for its weights
+    assert build.main(["--shared", str(shared), "--out", str(tmp_path), "--quiet"]) == 0
     built = sorted(p.name for p in tmp_path.glob("*.csv"))
     assert built == sorted(p.name for p in TABLES.glob("*.csv"))
     for name in built:

@@ -14,9 +14,9 @@ from brainwaste.errors import InputError
 from brainwaste.geography import fifty_states_and_dc
 from brainwaste.pums import synthetic as syn
 from brainwaste.pums.dictionary import is_blank_code, read_dictionary
-from tests.conftest import SHARED_DATA
+from tests.conftest import shared_file
 
-DICT_2024 = SHARED_DATA / "pums_data_dictionaries" / "PUMS_Data_Dictionary_2024.txt"
+DICT_2024 = "pums_data_dictionaries/PUMS_Data_Dictionary_2024.txt"
 HEALTH = {"6100", "6102", "6103", "6104", "6105", "6106", "6107", "6108", "6109", "6110", "6199"}
 FOCUS = ["MA", "NY", "NJ", "CA", "TX", "FL"]
 MA_POPULATION = 7_136_171
@@ -63,9 +63,7 @@ def num(df: pd.DataFrame, col: str) -> pd.Series:
 
 @pytest.fixture(scope="module")
 def dictionary() -> dict[str, dict]:
-    if not DICT_2024.exists():
-        pytest.skip(f"2024 PUMS data dictionary not found at {DICT_2024}")
-    return parse_dictionary(DICT_2024)
+    return parse_dictionary(shared_file(DICT_2024))
 
 
 @pytest.fixture(scope="module")
