@@ -1,5 +1,5 @@
 """Packaged code tables (brainwaste/method/tables) and their loader, checked against the official
-publications in ../shared/data where they are available."""
+publications (vendored with the tests, or fetched by make test-data: tests/conftest.py)."""
 
 from __future__ import annotations
 

@@ -1,6 +1,6 @@
 """The health-occupation outcomes and the profiles on the official ACS 2018 1-year files of DE, NH,
 VT and WY, against an independent computation in plain pandas straight from the Census CSVs
-(skipped where ../shared/data is absent)."""
+(the official files vendored with the tests: tests/conftest.py)."""
 
 from __future__ import annotations
 
