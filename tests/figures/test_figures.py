@@ -106,7 +106,8 @@ def test_every_figure_has_its_five_files(run):
         assert [round(d) for d in im.info["dpi"]] == [300, 300]
         assert im.size == (2700, 1560)  # 9 x 5.2 inches at 300 dpi
     assert b"/FontFile2" in _figure(run, "outcomes_by_group_ma", "pdf").read_bytes()
-    assert run.seconds < 30
+    # (no time limit here: on a shared machine it fails for reasons outside the code; speed is
+    # measured by benchmarks/run.py)
 
 
 def test_second_run_gives_identical_bytes(run):
