@@ -28,6 +28,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -226,7 +227,8 @@ class Request:
 
 
 def _kept_stem(req: Request, year: int) -> Path:
-    folder = config.processed_dir(req.data_dir) / KEPT_DIR / req.profile.name / req.source_name
+    name = re.sub(r"[^A-Za-z0-9_.-]", "_", req.profile.name) or "profile"
+    folder = config.processed_dir(req.data_dir) / KEPT_DIR / name / req.source_name
     return folder / f"{year}_{req.period}yr_{req.places.key}"
 
 
@@ -250,7 +252,7 @@ def _digests(paths: list[Path], known: dict[str, dict]) -> list[dict]:
     out = []
     for p in paths:
         st = p.stat()
-        k = known.get(str(p))
+        k = known.get(str(p.resolve()))
         if k and k.get("bytes") == st.st_size and k.get("mtime_ns") == st.st_mtime_ns:
             out.append({"path": str(p), "bytes": st.st_size, "sha256": k["sha256"],
                         "mtime_ns": st.st_mtime_ns})  # fmt: skip
@@ -285,7 +287,7 @@ def read_kept(req: Request, year: int, notes: list[str]) -> YearResult | None:
     paths = expected_inputs(req, year)
     if paths is None or not all(p.exists() for p in paths):
         return None
-    known = {i["path"]: i for i in meta.get("inputs", [])}
+    known = {i.get("resolved", i["path"]): i for i in meta.get("inputs", [])}
     if inputs_checksum(_digests(paths, known)) != meta["inputs_sha256"]:
         return None
     est_path = stem.with_suffix(".parquet")
@@ -338,6 +340,7 @@ def estimate_year(req: Request, year: int) -> YearResult:
     for i in ds.inputs:
         d = dict(i)
         d["mtime_ns"] = Path(i["path"]).stat().st_mtime_ns
+        d["resolved"] = str(Path(i["path"]).resolve())
         digests.append(d)
     meta = {
         "brainwaste_version": __version__,

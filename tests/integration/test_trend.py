@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import math
+import sys
 import zipfile
 
 import numpy as np
@@ -314,7 +315,7 @@ def test_trend_of_two_official_schema_files_equals_two_estimate_runs(nh_server, 
 
 
 def test_kept_years_are_reused_and_recomputed_when_inputs_or_profile_change(
-    nh_server, tmp_path, capsys
+    nh_server, tmp_path, capsys, monkeypatch
 ):
     d = tmp_path / "d"
     args = ("trend", "--years", "2018,2024", "--period", "1", "--states", "NH",
@@ -322,7 +323,15 @@ def test_kept_years_are_reused_and_recomputed_when_inputs_or_profile_change(
     assert _cli(*args) == 0
     first = (d / "processed" / "trend_2018-2024_1yr.csv").read_bytes()
     assert "kept results reused: none" in capsys.readouterr().out
-    assert _cli(*args) == 0
+    import brainwaste.report
+
+    def no_hashing(path):
+        raise AssertionError(f"{path} hashed again although unchanged")
+
+    with monkeypatch.context() as m:  # unchanged files: no record read, no file hashed
+        m.setattr(sys.modules["brainwaste.trend"], "file_digest", no_hashing)
+        m.setattr(brainwaste.report, "read_persons", no_hashing)
+        assert _cli(*args) == 0
     assert "kept results reused: 2018, 2024" in capsys.readouterr().out
     assert (d / "processed" / "trend_2018-2024_1yr.csv").read_bytes() == first
     # a kept year made with other settings of the same profile name is estimated again
