@@ -54,7 +54,7 @@ def domain_estimates(
         share = replicate.ratio(num_est, est)
         num_se = replicate.standard_error(num_est) if reps else np.full(len(out), np.nan)
         share_se = replicate.standard_error(share) if reps else np.full(len(out), np.nan)
-        _, num_ok = reliability(num_est[:, 0], num_se, num_n)
+        _, num_ok = reliability(num_est[:, 0], num_se, num_n, share[:, 0], share_se)
         out["numerator"] = num_est[:, 0]
         out["numerator_se"] = num_se
         out["share"] = share[:, 0]

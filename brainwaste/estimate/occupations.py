@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 
 from ..errors import InputError
-from ..geography import NATION
+from ..geography import NATION, fifty_states_and_dc
 from ..method import codetables
 from ..method.categories import ESR_EMPLOYED
 from .domains import domain_estimates
@@ -21,8 +21,9 @@ def degree_fields() -> list[str]:
 
 def _with_state(frame: pd.DataFrame, national: bool) -> pd.DataFrame:
     f = frame.assign(state=state_codes(frame["STATE"]))
-    if national:
-        f = pd.concat([f, f.assign(state=NATION)], ignore_index=True)
+    if national:  # the nation: the 50 states and DC (a Puerto Rico file stays on its own)
+        in_nation = f["state"].isin(fifty_states_and_dc()).to_numpy()
+        f = pd.concat([f, f[in_nation].assign(state=NATION)], ignore_index=True)
     return f
 
 

@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import InputError, SchemaError
-from ..geography import NATION, state
+from ..geography import NATION, fifty_states_and_dc, state
 from ..method.categories import BREAKDOWNS, STATUSES
 from ..method.profile import Profile
 from ..pums.schema import REPLICATE_WEIGHTS
@@ -29,6 +29,10 @@ POPULATION_MEMBERS: dict[str, tuple[str, ...]] = {
 
 EMPLOYED = ("employed_high_skill", "employed_middle_skill", "employed_low_skill")
 LABOR_FORCE = (*EMPLOYED, "unemployed")
+
+#: Population row for immigrants whose place of education is unknown (YOEP missing), present
+#: only when some immigrants have it and others do not.
+UNKNOWN_EDUCATION = "immigrant_unknown_education"
 
 #: Outcome (or underutilization component) -> (statuses, in a health occupation, part-time):
 #: a record is in it when its status is one of the statuses and, where the second and third
@@ -119,10 +123,21 @@ def state_codes(fips: pd.Series) -> pd.Series:
     return fips.map(lookup).astype("string")
 
 
-def reliability(count: np.ndarray, se: np.ndarray, n: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """(CV, reliable): unreliable when fewer than 30 records or CV above 30% (NaN CV = unknown)."""
+def reliability(
+    count: np.ndarray,
+    se: np.ndarray,
+    n: np.ndarray,
+    share: np.ndarray | None = None,
+    share_se: np.ndarray | None = None,
+) -> tuple[np.ndarray, np.ndarray]:
+    """(CV, reliable): unreliable when fewer than 30 records, a zero count, or a CV above 30%
+    (NaN CV = unknown, e.g. without replicate weights). Given a share, its own CV (share SE /
+    share) above 30% makes the row unreliable too: a small share of a solid count can be noise."""
     cv = replicate.ratio(se, count)
     reliable = (n >= MIN_RECORDS) & (count > 0) & ~(cv > MAX_CV)
+    if share is not None and share_se is not None:
+        share_cv = replicate.ratio(share_se, share)
+        reliable &= ~(share_cv > MAX_CV)
     return cv, reliable
 
 
@@ -200,13 +215,22 @@ def estimate_outcomes(
     group_index = {g: i for i, g in enumerate(groups)}
     state_cat = list(zip(fine_keys["state"], fine_keys["category"], strict=True))
     base_idx = np.array([group_index.get(sc, -1) for sc in state_cat], dtype=np.int64)
-    nat_idx = np.array([group_index.get((NATION, c), -1) for _, c in state_cat], dtype=np.int64)
+    # the nation sums the 50 states and DC; a Puerto Rico file is reported on its own
+    in_nation = set(fifty_states_and_dc())
+    nat_idx = np.array(
+        [group_index.get((NATION, c), -1) if s in in_nation else -1 for s, c in state_cat],
+        dtype=np.int64,
+    )
 
     split_known = (keys["population"] != "immigrant_unknown").all() or (
         keys["population"].isin(["immigrant_us_educated", "immigrant_foreign_educated"]).any()
     )
+    populations = dict(POPULATION_MEMBERS)
+    if split_known and (fine_keys["population"] == "immigrant_unknown").any():
+        # some immigrants lack YOEP: their own row, so that the immigrant row is the sum of three
+        populations[UNKNOWN_EDUCATION] = ("immigrant_unknown",)
     blocks: dict[tuple[str, str], np.ndarray] = {}
-    for pop, pmembers in POPULATION_MEMBERS.items():
+    for pop, pmembers in populations.items():
         in_pop = fine_keys["population"].isin(pmembers).to_numpy(dtype=bool)
         for outcome in OUTCOMES:
             mask = in_pop & outcome_mask(fine_keys, outcome, profile)
@@ -228,7 +252,7 @@ def estimate_outcomes(
         count = est[:, 0]
         se = replicate.standard_error(est) if reps else np.full(len(groups), np.nan)
         share_se = replicate.standard_error(share) if reps else np.full(len(groups), np.nan)
-        cv, reliable = reliability(count, se, n)
+        cv, reliable = reliability(count, se, n, share[:, 0], share_se)
         rows.append(
             pd.DataFrame(
                 {
@@ -255,7 +279,7 @@ def estimate_outcomes(
     out["profile"] = profile.name
     order = {s: i for i, s in enumerate([*report_states, NATION])}
     out["_s"] = out["state"].map(order)
-    out["_p"] = out["population"].map({p: i for i, p in enumerate(POPULATION_MEMBERS)})
+    out["_p"] = out["population"].map({p: i for i, p in enumerate(populations)})
     out["_o"] = out["outcome"].map({o: i for i, o in enumerate(OUTCOMES)})
     out = out.sort_values(["_s", "category", "_p", "_o"], kind="stable").drop(
         columns=["_s", "_p", "_o"]

@@ -61,6 +61,7 @@ POPULATION_LABELS = {
     "immigrant": "Immigrants",
     "immigrant_us_educated": "Immigrants educated in the U.S.",
     "immigrant_foreign_educated": "Immigrants educated abroad",
+    "immigrant_unknown_education": "Immigrants, place of education unknown",
 }
 
 OUTCOME_COLORS = {

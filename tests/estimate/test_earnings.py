@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from dataclasses import replace
 
 import pandas as pd
 import pytest
@@ -57,3 +58,50 @@ def test_wages_stand_in_when_pernp_is_absent():
     t = forgone_earnings(f, load_profile("mpi"), year=2024, period=1).set_index("population")
     assert t.loc["immigrant", "forgone_earnings"] == pytest.approx(2_000_000)
     assert t.loc["immigrant", "earnings_variable"] == "WAGP"
+
+
+def test_mpi_definition_counts_low_skilled_workers_against_middle_and_high():
+    prof = replace(load_profile("mpi"), forgone_earnings="mpi")
+    t = forgone_earnings(frame(), prof, year=2024, period=1).set_index("population")
+    # comparison: middle and high workers, (100 * 80,000 + 100 * 60,000 + 70 * 50,000) / 270
+    m = (100 * 80_000 + 100 * 60_000 + 70 * 50_000) / 270
+    fe = t.loc["immigrant_foreign_educated"]
+    assert fe["forgone_earnings"] == pytest.approx(50 * (m - 30_000))
+    assert fe["counted"] == 50 and fe["underutilized"] == 50
+    # replicate 1: the high-skilled U.S.-born worker weighs 120
+    m1 = (120 * 80_000 + 100 * 60_000 + 70 * 50_000) / 290
+    se = math.sqrt(4 / 80 * (50 * (m1 - 30_000) - 50 * (m - 30_000)) ** 2)
+    assert fe["forgone_earnings_se"] == pytest.approx(se)
+    # the unemployed U.S.-born person is underutilized (as in the estimates table) but the MPI
+    # definition counts only people employed in low-skilled jobs
+    us = t.loc["us_born"]
+    assert us["underutilized"] == 20 and us["counted"] == 0 and us["forgone_earnings"] == 0
+    assert (t["definition"] == "mpi").all()
+
+
+def test_amounts_in_one_years_dollars():
+    t = forgone_earnings(frame(), load_profile("mpi"), year=2024, period=1, dollars_year=2018)
+    t = t.set_index("population")
+    # every amount (comparison means and own earnings) scaled by CPI-U-RS 2018 / 2024
+    assert t.loc["immigrant", "forgone_earnings"] == pytest.approx(2_000_000 * 369.1 / 462.5)
+    assert t.loc["immigrant", "dollars"] == "2018 dollars (CPI-U-RS)"
+    same = forgone_earnings(frame(), load_profile("mpi"), year=2024, period=1)
+    assert (same["dollars"] == "2024 dollars (CPI-U-RS)").all()
+    # pooled 1-year records of another year are moved from their own year's dollars
+    f = frame().assign(year=2023)
+    pooled = forgone_earnings(f, load_profile("mpi"), year=2024, period=1).set_index("population")
+    assert pooled.loc["immigrant", "forgone_earnings"] == pytest.approx(2_000_000 * 462.5 / 449.3)
+
+
+def test_people_without_a_comparison_group_are_reported():
+    f = frame()
+    lone = f.iloc[[2]].assign(age_group="55-64", PWGTP=30, PERNP=25_000)
+    f = pd.concat([f, lone], ignore_index=True)
+    t = forgone_earnings(f, load_profile("mpi"), year=2024, period=1).set_index("population")
+    fe = t.loc["immigrant_foreign_educated"]
+    # 50 (aide, compared) + 30 (no high-skilled worker aged 55-64 anywhere): the count matches
+    # the estimates table; the sums cover the 50 only
+    assert fe["underutilized"] == 80 and fe["counted"] == 80
+    assert fe["without_comparison"] == 30 and fe["without_comparison_n"] == 1
+    assert fe["forgone_earnings"] == pytest.approx(2_000_000) and fe["n_unweighted"] == 1
+    assert fe["mean_gap"] == pytest.approx(40_000)

@@ -165,3 +165,52 @@ def test_unknown_immigrant_split_gives_empty_subgroups():
     t = estimate_outcomes(tiny_classified(people), load_profile("mpi"), year=2024, period=1)
     assert row(t, "immigrant", "unemployed")["count"] == 5
     assert np.isnan(row(t, "immigrant_foreign_educated", "total")["count"])
+
+
+def test_the_nation_is_the_fifty_states_and_dc():
+    # a Puerto Rico file (STATE 72) is reported on its own and never added to US
+    both = pd.concat([tiny_classified(), tiny_classified(state="72")], ignore_index=True)
+    t = estimate_outcomes(both, load_profile("mpi"), year=2024, period=1, national=True)
+    assert row(t, "us_born", "total", state="US")["count"] == 180
+    assert row(t, "us_born", "total", state="PR")["count"] == 180
+    assert row(t, "us_born", "total", state="MA")["count"] == 180
+
+
+def test_immigrants_with_unknown_education_get_their_own_row():
+    people = [*PEOPLE, ("immigrant_unknown", "employed_low_skill", 25, 25, 25)]
+    t = estimate_outcomes(tiny_classified(people), load_profile("mpi"), year=2024, period=1)
+    unknown = row(t, "immigrant_unknown_education", "total")
+    assert unknown["count"] == 25
+    parts = sum(
+        row(t, p, "total")["count"]
+        for p in (
+            "immigrant_us_educated",
+            "immigrant_foreign_educated",
+            "immigrant_unknown_education",
+        )
+    )
+    assert row(t, "immigrant", "total")["count"] == parts == 80 + 40 + 60 + 25
+    assert row(t, "immigrant_unknown_education", "underutilized")["share"] == 1.0
+    # no row when every immigrant's education is known
+    base = estimate_outcomes(tiny_classified(), load_profile("mpi"), year=2024, period=1)
+    assert "immigrant_unknown_education" not in set(base["population"])
+
+
+def test_a_share_with_a_large_cv_is_unreliable():
+    # 40 high-skilled records of weight 100 (replicate 2: 50) and 40 low-skilled of weight 1
+    # whose replicate 1 doubles: the labor force (4,040) is solid, the low-skilled share (1%)
+    # moves with both replicates
+    people = [("us_born", "employed_high_skill", 100, 100, 50)] * 40 + [
+        ("us_born", "employed_low_skill", 1, 2, 1)
+    ] * 40
+    t = estimate_outcomes(tiny_classified(people), load_profile("mpi"), year=2024, period=1)
+    r = row(t, "us_born", "employed_low_skill")
+    assert r["n_unweighted"] == 40
+    # count CV = sqrt(4/80 * 40^2) / 40 = 0.224 (reliable by count alone)
+    assert r["count_cv"] == pytest.approx(math.sqrt(4 / 80) * 40 / 40)
+    share_cv = r["share_se"] / r["share"]
+    d1, d2 = 80 / 4080 - 40 / 4040, 40 / 2040 - 40 / 4040
+    expected = math.sqrt(4 / 80 * (d1**2 + d2**2)) / (40 / 4040)
+    assert share_cv == pytest.approx(expected) and share_cv > 0.30
+    assert not r["reliable"]
+    assert row(t, "us_born", "labor_force")["reliable"]

@@ -63,7 +63,9 @@ def independent(df: pd.DataFrame) -> dict[tuple[str, str], np.ndarray]:
         out[(pop, "employed_outside_health")] = longhand(df, base & employed & ~health)
         part_time_health = employed & health & (df["WKHP"].fillna(0) < 35)
         commission = (employed & ~health) | part_time_health | df["ESR"].isin([3, 6])
-        out[(pop, "commission")] = longhand(df, base & commission)
+        working_age = df["AGEP"] <= 64  # the commission profile covers ages 25-64
+        out[(pop, "commission")] = longhand(df, base & working_age & commission)
+        out[(pop, "total_25_64")] = longhand(df, base & working_age)
         out[(pop, "outside_field")] = longhand(df, base & ((employed & ~health) | (df["ESR"] == 3)))
     return out
 
@@ -94,7 +96,7 @@ def test_new_outcomes_and_profiles_match_an_independent_computation(st):
                 assert r["share"] == pytest.approx(x[0] / lf[0])
                 assert r["share_se"] == pytest.approx(se(x / lf), abs=1e-9)
                 checked += 1
-        for name, den in (("outside_field", "labor_force"), ("commission", "total")):
+        for name, den in (("outside_field", "labor_force"), ("commission", "total_25_64")):
             x, d = expected[(pop, name)], expected[(pop, den)]
             r = tables[name].loc[(pop, "underutilized")]
             assert r["count"] == pytest.approx(x[0], abs=1e-6)
