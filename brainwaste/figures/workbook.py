@@ -48,11 +48,13 @@ COLUMNS = {
     "state": "USPS state code, or US for the nation (sum over the states of the run).",
     "population": "us_born; immigrant (all foreign born); immigrant_us_educated (arrived before "
     "the profile's age, presumed educated in the U.S.); immigrant_foreign_educated (arrived at "
-    "that age or later, presumed educated abroad); immigrant_unknown (arrival year missing).",
+    "that age or later, presumed educated abroad); immigrant_unknown_education (arrival year "
+    "missing for some immigrants).",
     "outcome": "total; labor_force; employed_high_skill / employed_middle_skill / "
-    "employed_low_skill (employed, by the skill tier of the occupation); unemployed; "
-    "not_in_labor_force; underutilized (the profile's statuses, by default low-skilled job or "
-    "unemployed).",
+    "employed_low_skill (employed, by the skill tier of the occupation); "
+    "employed_health_occupation / employed_outside_health (employed, in a health occupation, "
+    "2018 codes 3000-3655, or not); unemployed; not_in_labor_force; underutilized (the "
+    "profile's outcomes, by default low-skilled job or unemployed).",
     "breakdown": "The characteristic the row is split by (none in the estimates sheet).",
     "category": "The category of the breakdown (all when breakdown is none).",
     "count": "Weighted count of people (person weight PWGTP).",
@@ -60,12 +62,14 @@ COLUMNS = {
     "replication); empty when the input has no replicate weights.",
     "count_moe90": "90% margin of error of count: 1.645 x count_se.",
     "count_cv": "Coefficient of variation of count: count_se / count.",
-    "share": "count as a share of the group's labor force (the four labor-force outcomes and "
-    "underutilized) or of the group's total (labor_force, not_in_labor_force); 1 for total.",
+    "share": "count as a share of the group's labor force (the job, health-occupation and "
+    "unemployment outcomes, and underutilized unless the profile's rate is over all civilians) "
+    "or of the group's total (labor_force, not_in_labor_force); 1 for total.",
     "share_se": "Replicate standard error of share.",
     "share_moe90": "90% margin of error of share: 1.645 x share_se.",
     "n_unweighted": "Sample records behind the estimate.",
-    "reliable": "FALSE when fewer than 30 sample records or a CV above 30%: interpret with care.",
+    "reliable": "FALSE when fewer than 30 sample records, a CV above 30%, or a share whose own "
+    "CV is above 30%: interpret with care.",
     "profile": "Name of the definition profile (see Profile settings below).",
     "synthetic": "TRUE when the numbers come from the synthetic sample, not Census data.",
     "data_source": "Where the records came from: sample, files (Census bulk files), api, input.",
@@ -90,6 +94,14 @@ COLUMNS = {
     "forgone_earnings_moe90": "90% margin of error of forgone_earnings.",
     "mean_gap": "forgone_earnings / underutilized: the average annual gap per person.",
     "mean_gap_se": "Replicate standard error of mean_gap.",
+    "counted": "Weighted count of the people the forgone-earnings definition compares "
+    "(skill_matched: the underutilized; mpi: people employed in low-skilled jobs).",
+    "without_comparison": "Of counted, the weighted count with no comparison worker in their "
+    "state, education and age cell even pooled over states: left out of the sums.",
+    "without_comparison_n": "Sample records behind without_comparison.",
+    "definition": "Forgone-earnings definition: skill_matched (underutilized vs high-skilled "
+    "jobs) or mpi (low-skilled workers vs middle- or high-skilled jobs).",
+    "dollars": "The year whose dollars every amount is in (CPI-U-RS).",
     "earnings_variable": "PUMS variable the earnings come from: PERNP (total person's earnings) "
     "or, when the input lacks it, WAGP (wages or salary income).",
     "year_from": "First survey year of the change (changes sheet).",
