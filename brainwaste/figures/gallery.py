@@ -65,6 +65,13 @@ footer { color: var(--muted); font-size: 0.85rem; margin: 2rem auto; }
 """
 
 
+def _font_css(house: style.HouseStyle) -> str:
+    """The house style's font first, the page's usual fonts after it."""
+    if not house.font_family:
+        return ""
+    return f'\nbody {{ font-family: "{_e(house.font_family)}", system-ui, sans-serif; }}\n'
+
+
 def _e(text: str) -> str:
     return html.escape(str(text), quote=True)
 
@@ -102,7 +109,7 @@ def write_gallery(
         '<meta charset="utf-8">',
         '<meta name="viewport" content="width=device-width, initial-scale=1">',
         f"<title>brainwaste report: ACS {_e(years)}{' (synthetic)' if provenance.synthetic else ''}</title>",
-        f"<style>{CSS}</style>",
+        f"<style>{CSS}{_font_css(house)}</style>",
         "</head>",
         "<body>",
     ]
@@ -130,6 +137,8 @@ def write_gallery(
         "<h2>Contents</h2>",
         "<ol>",
     ]
+    if findings:
+        out.append('<li><a href="#findings">Key findings</a></li>')
     for section, items in sections.items():
         out.append(f"<li>{_e(section)}<ol>")
         out += [f'<li><a href="#{_slug(f.name)}">{_e(f.caption)}</a></li>' for f in items]

@@ -295,6 +295,7 @@ def test_gallery_in_house_style_with_the_findings(run, tmp_path):
         page = write_gallery([], run.meta, provenance(run.meta), tmp_path, [], found)
     text = page.read_text(encoding="utf-8")
     assert ORG in text and FOOTER in text and 'src="data:image/png;base64,' in text
+    assert '<a href="#findings">Key findings</a>' in text
     assert html_escape(found[1]) in text
     (tmp_path / "p").mkdir()
     plain = write_gallery([], run.meta, provenance(run.meta), tmp_path / "p", [], found)
