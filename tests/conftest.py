@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.official_data import ENABLE, SHARED_DATA, complete_folder, locate
+from tests.official_data import ENABLE, NOT_REBUILT, SHARED_DATA, complete_folder, locate
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -26,9 +26,11 @@ __all__ = ["ROOT", "SHARED_DATA", "official_folder", "shared_file"]
 def shared_file(relative: str | Path) -> Path:
     """An official file by its path in the shared layout (``pums_data_dictionaries/...``),
     checked against its pin; skips the calling test when it is nowhere here."""
-    path = locate(Path(relative).as_posix())
+    rel = Path(relative).as_posix()
+    path = locate(rel)
     if path is None:
-        pytest.skip(f"official file {relative} is not here: {ENABLE}")
+        why = f" ({NOT_REBUILT[rel]})" if rel in NOT_REBUILT else ""
+        pytest.skip(f"official file {rel} is not here{why}: {ENABLE}")
     return path
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import zipfile
+import zlib
 
 import pytest
 
@@ -67,3 +68,18 @@ def test_a_zip_is_rebuilt_byte_for_byte_from_its_parts(tmp_path):
     for name, blob in files.items():
         (tmp_path / name).write_bytes(blob)
     assert od.rebuild_zip(layout, tmp_path) == data
+
+
+def test_a_zlib_that_deflates_otherwise_means_fetch_not_failure(monkeypatch):
+    pin = od.registry()["acs_pums_2018_1yr_person_small_states/csv_pwy.zip"]
+    other = od.deflate
+
+    def level_one(data: bytes) -> bytes:
+        return zlib.compress(data, 1)[2:-4]  # raw deflate, other settings
+
+    monkeypatch.setattr(od, "deflate", level_one)
+    monkeypatch.setattr(od, "NOT_REBUILT", {})
+    assert od._unpack(pin) is None
+    assert "zlib" in od.NOT_REBUILT[pin.path]
+    monkeypatch.setattr(od, "deflate", other)
+    assert od._unpack(pin) is not None
