@@ -29,6 +29,10 @@ from .geography import NATION, state
 #: Put before every sentence made from the synthetic sample.
 SYNTHETIC_PREFIX = "[SYNTHETIC]"
 
+#: Fewer key numbers than this (besides the headline) and the share out of the labor force is
+#: added (inputs that cannot split immigrants by place of education, runs without the nation).
+MIN_KEY_NUMBERS = 4
+
 #: The largest N written as "about 1 in N" (rarer shares read better as a percentage).
 MAX_ONE_IN = 20
 
@@ -345,12 +349,15 @@ def key_findings(
     synthetic: bool = False,
     definition: Definition | dict | None = None,
 ) -> list[Finding]:
-    """Four to six sentences about one place, each number with its 90% MOE.
+    """Five to seven sentences about one place (the headline among them), each number with its
+    90% MOE.
 
     The holders of a health degree and how many of them were educated abroad; the lead group's
     underutilized and their rate against the U.S.-born's; U.S.-educated immigrants against the
     U.S.-born; the low-skilled and unemployed parts of the lead group's rate; and the place
-    against the nation when the table has the nation. Cells missing from the table are skipped.
+    against the nation when the table has the nation; and, when that leaves fewer than
+    :data:`MIN_KEY_NUMBERS` besides the headline, the share out of the labor force. Cells missing
+    from the table are skipped.
     """
     d = definition if isinstance(definition, Definition) else Definition.of(definition)
     where = place_name(place)
@@ -447,6 +454,19 @@ def key_findings(
                     f"{place if len(place) == 2 else where} against the nation",
                 )
             )  # fmt: skip
+
+    nilf = get(lead, "not_in_labor_force")
+    if nilf is not None and len(out) < MIN_KEY_NUMBERS + 1:  # + 1: the headline is one of them
+        text = (
+            f"Besides, {share_in_words(nilf)} of all {lead_words} with {d.degree} are not in the "
+            "labor force"
+        )
+        out.append(
+            Finding(
+                _marked(text + ".", synthetic), ((place, lead, "not_in_labor_force"),),
+                _pct(nilf.value, nilf.moe), f"not in the labor force, {lead_words}",
+            )
+        )  # fmt: skip
     return out
 
 

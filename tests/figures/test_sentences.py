@@ -197,3 +197,27 @@ def test_untested_comparison_without_margins():
     assert (
         "higher" not in text and "without margins of error the difference cannot be tested" in text
     )
+
+
+def test_unsplit_input_still_gets_four_key_numbers():
+    # an extract without YOEP: immigrants cannot be split by place of education
+    t = _table(
+        {
+            ("MA", "us_born", "total"): (1.0, 0.0, 148_020, 3_000, True),
+            ("MA", "immigrant", "total"): (1.0, 0.0, 38_412, 2_000, True),
+            ("MA", "us_born", "underutilized"): (0.13, 0.01, 15_000, 1_400, True),
+            ("MA", "immigrant", "underutilized"): (0.19, 0.02, 6_180, 700, True),
+            ("MA", "immigrant", "employed_low_skill"): (0.18, 0.02, 5_800, 650, True),
+            ("MA", "immigrant", "unemployed"): (0.012, 0.006, 380, 190, False),
+            ("MA", "immigrant", "not_in_labor_force"): (0.16, 0.02, 6_100, 700, True),
+        }
+    )
+    found = sentences.key_findings(t, "MA")
+    assert len(found) == 5  # the headline and four key numbers
+    assert found[-1].text == (
+        "Besides, about 1 in 6 (16%, ±2 points) of all immigrants with a college health degree "
+        "are not in the labor force."
+    )
+    assert found[1].text.startswith(
+        "In Massachusetts, about 1 in 5 (19%, ±2 points) of the immigrants who"
+    )
