@@ -310,11 +310,14 @@ def _breakdowns() -> list[str]:
 def _dataset(args):
     from .api import load
 
-    return load(
+    ds = load(
         year=args.year, period=args.period, states=args.states, input=args.input,
         source="sample" if args.sample else args.source, profile=args.profile,
         data_dir=args.data_dir, base_url=args.base_url, progress=not args.no_progress,
     )  # fmt: skip
+    for warning in ds.persons.warnings:  # once per run, also kept in the metadata
+        print(f"brainwaste: warning: {warning}", file=sys.stderr)
+    return ds
 
 
 def _cmd_sample(args) -> None:
@@ -374,8 +377,15 @@ def _cmd_fetch(args) -> None:
         print(p)
 
 
-def _summary(table) -> None:
-    """A few headline rows on stdout: underutilization rates by group."""
+def _summary(table, ds=None) -> None:
+    """A few headline rows on stdout: underutilization rates by group, and whether the
+    foreign-educated numbers are thin."""
+    if ds is not None:
+        from .report import thin_numbers_note
+
+        thin = thin_numbers_note(table, ds.period, len(ds.pooled_years) > 1)
+    else:
+        thin = None
     t = table[(table["outcome"] == "underutilized") & (table["breakdown"] == "none")]
     if t.empty:
         return
@@ -389,6 +399,8 @@ def _summary(table) -> None:
             f"{r.state:5} {r.population:28} {count:>14} {rate:>7} {moe:>6} {r.n_unweighted:>6}{flag}"
         )
     print("* unreliable: fewer than 30 records or CV above 30%")
+    if thin:
+        print(f"note: {thin}")
 
 
 def _cmd_estimate(args) -> None:
@@ -398,7 +410,7 @@ def _cmd_estimate(args) -> None:
     tables = write(ds, data_dir=args.data_dir, breakdowns=args.breakdown)
     if ds.synthetic:
         print("SYNTHETIC DATA: illustration only; these are not Census estimates")
-    _summary(tables["estimates"])
+    _summary(tables["estimates"], ds)
     for note in ds.persons.notes:
         print(f"note: {note}")
 
@@ -410,7 +422,7 @@ def _cmd_report(args) -> None:
     tables = make_report(ds, data_dir=args.data_dir, reports_dir=args.reports_dir)
     if ds.synthetic:
         print("SYNTHETIC DATA: illustration only; these are not Census estimates")
-    _summary(tables["estimates"])
+    _summary(tables["estimates"], ds)
     print(
         f"outputs: {config.processed_dir(args.data_dir)} and {config.reports_dir(args.reports_dir)}"
     )

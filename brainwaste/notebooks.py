@@ -278,6 +278,10 @@ def describe(ds: Dataset) -> str:
         f"replicate weights: {'yes' if ds.persons.has_replicate_weights else 'no (no MOEs)'}",
     ]
     lines += [f"note:            {note}" for note in ds.notes]
+    lines += [f"warning:         {w}" for w in ds.persons.warnings]
+    thin = ds.thin_numbers()
+    if thin:
+        lines.append(f"note:            {thin}")
     if ds.synthetic:
         lines.append("")
         lines.append(

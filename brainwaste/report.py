@@ -16,14 +16,16 @@ import pandas as pd
 
 from . import __version__, config
 from .atomic import write_atomic
-from .errors import InputError
+from .errors import InputError, SchemaError
 from .estimate.outcomes import estimate_outcomes
 from .geography import NATION, fifty_states_and_dc, parse_states, state
 from .method.categories import BREAKDOWNS
 from .method.classify import classify, occupation_coding, universe_prefilter
 from .method.profile import Profile, load_profile
+from .pums.inputs import fit, short
 from .pums.readers import Persons, read_persons
 from .pums.schema import REPLICATE_WEIGHTS
+from .pums.validate import check_occupation_coding
 
 #: The embedded synthetic sample: its survey year, period and default seed.
 SAMPLE_YEAR = 2024
@@ -67,6 +69,14 @@ class Dataset:
     @property
     def report_states(self) -> list[str]:
         return fifty_states_and_dc() if self.states == [NATION] else self.states
+
+    def thin_numbers(self) -> str | None:
+        """The thin-numbers sentence of :func:`thin_numbers_note` for this dataset, or None."""
+        if not hasattr(self, "_thin"):
+            self._thin = thin_numbers_note(
+                estimates_for(self), self.period, len(self.pooled_years) > 1
+            )
+        return self._thin
 
     @property
     def notes(self) -> list[str]:
@@ -191,11 +201,21 @@ def load_dataset(
     if state_list is None:
         fips = sorted(persons.frame["STATE"].dropna().unique())
         state_list = [state(f).usps for f in fips]
-    classified = classify(persons.frame, prof, file_year=year)
+    classified = _classify(persons, prof, year)
     return Dataset(
         persons, classified, prof, int(year), int(period), state_list, synthetic_flag, source,
         [file_digest(p) for p in inputs],
     )  # fmt: skip
+
+
+def _classify(persons: Persons, prof: Profile, year: int) -> pd.DataFrame:
+    """Classify the records; a refusal names the file(s) the records came from."""
+    names = ", ".join(short(s) for s in persons.sources[:2])
+    check_occupation_coding(persons.frame, occupation_coding(year), year, names)
+    try:
+        return classify(persons.frame, prof, file_year=year)
+    except SchemaError as exc:
+        raise SchemaError(fit(f"{names}: {exc}")) from None
 
 
 def _pooled(years, period, states, prof, source, data_dir, base_url, progress) -> Dataset:
@@ -225,6 +245,7 @@ def _pooled(years, period, states, prof, source, data_dir, base_url, progress) -
         + [
             f"{len(years)} 1-year files pooled ({years[0]}-{years[-1]}): weights divided by {len(years)}"
         ],
+        warnings=[w for p in parts for w in p.persons.warnings],
     )
     return Dataset(
         persons, pooled([p.classified for p in parts]), prof, years[-1], 1, parts[0].states,
@@ -316,7 +337,42 @@ def metadata(ds: Dataset) -> dict:
         "records_read": ds.persons.n_records_read,
         "replicate_weights": ds.persons.has_replicate_weights,
         "notes": ds.notes,
+        "warnings": ds.persons.warnings,
     }
+
+
+#: A state's foreign-educated numbers are "thin" when more than this share of them is unreliable.
+THIN_SHARE = 0.5
+
+
+def thin_numbers_note(estimates: pd.DataFrame, period: int, pooled: bool = False) -> str | None:
+    """One sentence when most foreign-educated estimates of some states are unreliable (fewer
+    than 30 records or CV above 30%), with the remedy: more records (a 5-year file has about
+    five times those of a 1-year file; pooled 1-year files add up too)."""
+    t = estimates[estimates["population"] == "immigrant_foreign_educated"]
+    if "breakdown" in t:
+        t = t[t["breakdown"].fillna("none") == "none"]
+    t = t[t["state"] != NATION]
+    if t.empty:
+        return None
+    unreliable = (~t["reliable"].astype(bool)).groupby(t["state"]).mean()
+    thin = sorted(unreliable[unreliable > THIN_SHARE].index)
+    if not thin:
+        return None
+    shown = ", ".join(thin[:8]) + (f" and {len(thin) - 8} more" if len(thin) > 8 else "")
+    if period == 5:
+        remedy = "the 5-year file is the largest ACS sample: read them as indications"
+    elif pooled:
+        remedy = "--period 5 has about five times the records of one 1-year file"
+    else:
+        remedy = (
+            "--period 5 has about five times the records, or pool 1-year files "
+            "(e.g. --year 2022-2024)"
+        )
+    return (
+        f"thin numbers: most foreign-educated estimates for {shown} are unreliable (fewer than "
+        f"30 records or CV above 30%); {remedy}"
+    )
 
 
 def write_table(table: pd.DataFrame, path_stem: Path) -> list[Path]:
@@ -373,7 +429,10 @@ def write_estimates(
     for name, table in tables.items():
         paths += write_table(table, out / f"{name}_{_stem(ds)}")
     meta = out / f"estimates_{_stem(ds)}.meta.json"
-    write_atomic(meta, lambda t: t.write_text(json.dumps(metadata(ds), indent=2) + "\n"))
+    info = metadata(ds)
+    thin = thin_numbers_note(tables["estimates"], ds.period, len(ds.pooled_years) > 1)
+    info["notes"] += [thin] if thin else []
+    write_atomic(meta, lambda t: t.write_text(json.dumps(info, indent=2) + "\n"))
     for p in [*paths, meta]:
         log(f"wrote {p}")
     return tables

@@ -8,6 +8,7 @@ it is kept. Memory therefore grows with the universe, not with the file.
 
 from __future__ import annotations
 
+import gzip
 import hashlib
 import os
 import zipfile
@@ -23,9 +24,10 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from ..acquire.products import person_csv_members
+from ..atomic import remove_stale_temp_files
 from ..errors import CorruptFileError, SchemaError
 from ..estimate.replicate import cell_totals
-from . import kept, schema, stream, survey_year
+from . import inputs, kept, schema, stream, survey_year, validate
 
 #: Bytes of CSV that pyarrow parses at a time. Small blocks stay in the CPU cache: on a
 #: 286-column person file, 2 MiB blocks parse about twice as fast as 16 MiB blocks.
@@ -52,23 +54,13 @@ class Persons:
     notes: list[str] = field(default_factory=list)
     #: The same totals by state: index (STATE fips, statistic), for checks against published tables.
     state_population_totals: pd.DataFrame | None = None
+    #: Records left out or set aside by the validation step, with their number (printed once,
+    #: kept in the run's metadata).
+    warnings: list[str] = field(default_factory=list)
 
     @property
     def years(self) -> list[int]:
         return sorted(int(y) for y in self.frame["year"].unique()) if len(self.frame) else []
-
-
-def _sniff(path: Path) -> str:
-    with open(path, "rb") as f:
-        head = f.read(512)
-    if head.startswith(b"PK"):
-        return "zip"
-    if head.startswith(b"PAR1"):
-        return "parquet"
-    text = head.lstrip().lower()
-    if text.startswith((b"<!doctype", b"<html", b"<?xml", b"<")):
-        raise CorruptFileError(f"{path} is an HTML/XML page, not PUMS data: download it again")
-    return "csv"
 
 
 # -- canonicalisation ---------------------------------------------------------------------------
@@ -86,14 +78,24 @@ def _file_columns_needed(header: list[str], replicate_weights: bool) -> list[str
 def check_header(header: list[str], where: str) -> None:
     """Refuse a table that is not a PUMS person table or lacks a required variable."""
     src = schema.source_names(header)
+    reps = [c for c in schema.REPLICATE_WEIGHTS if c in header]
+    if reps and len(reps) < len(schema.REPLICATE_WEIGHTS):
+        absent = [c for c in schema.REPLICATE_WEIGHTS if c not in header]
+        shown = ", ".join(absent[:5]) + (" ..." if len(absent) > 5 else "")
+        raise SchemaError(
+            f"{inputs.short(where)}: {len(absent)} of the 80 replicate weights are missing "
+            f"({shown}): give all of PWGTP1-PWGTP80 for SEs, or none of them"
+        )
     missing = [v.name for v in schema.VARIABLES if v.required and not src[v.name]]
     if missing:
         hint = ""
         if "NP" in header or "TEN" in header:
             hint = " (it looks like a housing file; person files are csv_pST.zip)"
         raise SchemaError(
-            f"{where} is not a usable PUMS person table: missing column(s) {', '.join(missing)}"
-            f"{hint}"
+            inputs.fit(
+                f"{inputs.short(where)} is not a usable PUMS person table: missing column(s) "
+                f"{', '.join(missing)}{hint}"
+            )
         )
 
 
@@ -276,21 +278,40 @@ def _canonical_header(header: list[str], where: str) -> list[str]:
     try:
         return schema.canonical_header(header)
     except ValueError as exc:
-        raise SchemaError(f"{where}: {exc}; keep one of them") from None
+        raise SchemaError(f"{inputs.short(where)}: {exc}; keep one of them") from None
 
 
 def _csv_batches(chunks, where: str, replicate_weights: bool) -> Iterator[pa.Table]:
-    """Parse CSV bytes (``chunks()`` yields them, see :mod:`.stream`) in batches."""
+    """Parse CSV bytes (``chunks()`` yields them, see :mod:`.stream`) in batches.
+
+    A column that does not parse is reported with its first offending records (the bytes are
+    read again for that column only); a damaged stream ends in the package's own error.
+    """
+    name = inputs.short(where)
+    parsed: dict[str, object] = {}
 
     def plan(header: list[str]) -> tuple[list[str], list[str], dict[str, pa.DataType]]:
+        inputs.check_separator(header, name)
         header = _canonical_header(header, where)
         check_header(header, where)
         include = _file_columns_needed(header, replicate_weights)
-        return header, include, _file_column_types(include)
+        parsed["header"], parsed["types"] = header, _file_column_types(include)
+        return header, include, parsed["types"]
 
-    tables = stream.csv_tables(chunks, where, plan, block_size=BLOCK_SIZE)
+    tables = stream.csv_tables(chunks, name, plan, block_size=BLOCK_SIZE)
     try:
-        yield from _rebatch((b for t in tables for b in t.to_batches()), BATCH_RECORDS)
+        with inputs.damaged_as_error(name):
+            try:
+                yield from _rebatch((b for t in tables for b in t.to_batches()), BATCH_RECORDS)
+            except SchemaError as exc:
+                column = getattr(exc, "column", None)
+                if column is None:
+                    raise
+                tables.close()
+                header, types = parsed["header"], parsed["types"]
+                raise SchemaError(
+                    validate.bad_values(chunks, header, column, types[column], where)
+                ) from None
     finally:
         tables.close()  # stops and joins the inflate and parse threads
 
@@ -300,7 +321,9 @@ def _parquet_batches(path: Path, where: str, replicate_weights: bool) -> Iterato
         # No pre-buffering: it keeps every row group read in memory until the file is closed.
         pf = pq.ParquetFile(path, pre_buffer=False)
     except (pa.ArrowInvalid, OSError) as exc:
-        raise CorruptFileError(f"{where}: not a readable parquet file ({exc})") from None
+        raise CorruptFileError(
+            inputs.fit(f"{inputs.short(where)}: not a readable parquet file ({exc})")
+        ) from None
     names = pf.schema_arrow.names
     header = _canonical_header(names, where)
     check_header(header, where)
@@ -308,8 +331,9 @@ def _parquet_batches(path: Path, where: str, replicate_weights: bool) -> Iterato
     include += [c for c in ("year", "adjusted_dollars") if c in header]
     in_file = dict(zip(header, names, strict=True))
     batches = pf.iter_batches(batch_size=BATCH_RECORDS, columns=[in_file[c] for c in include])
-    for tbl in _rebatch(batches, BATCH_RECORDS):
-        yield tbl.rename_columns(include)
+    with inputs.damaged_as_error(where):
+        for tbl in _rebatch(batches, BATCH_RECORDS):
+            yield tbl.rename_columns(include)
 
 
 def iter_raw_batches(path: str | os.PathLike, replicate_weights: bool = True) -> Iterator[pa.Table]:
@@ -320,7 +344,7 @@ def iter_raw_batches(path: str | os.PathLike, replicate_weights: bool = True) ->
     """
     path = Path(path)
     if not path.exists():
-        raise SchemaError(f"{path} does not exist")
+        raise SchemaError(f"{inputs.short(str(path))} does not exist")
     for where, tbl in _raw_batches(path, replicate_weights):
         # The member's name goes along: through 2016 it is the only place the file's year is.
         yield tbl.replace_schema_metadata({SOURCE_KEY: where})
@@ -331,16 +355,24 @@ SOURCE_KEY = "brainwaste.source"
 
 
 def _raw_batches(path: Path, replicate_weights: bool) -> Iterator[tuple[str, pa.Table]]:
-    kind = _sniff(path)
+    kind = inputs.kind(path)
     if kind == "parquet":
         for tbl in _parquet_batches(path, str(path), replicate_weights):
             yield str(path), tbl
     elif kind == "zip":
         try:
             with zipfile.ZipFile(path) as zf:
-                members = [zf.getinfo(m) for m in person_csv_members(zf)]
-        except zipfile.BadZipFile:
-            raise CorruptFileError(f"{path}: truncated or corrupt zip; download it again") from None
+                try:
+                    names = person_csv_members(zf)
+                except CorruptFileError:
+                    names = []
+                inputs.zip_members(zf, names, path.name)
+                members = [zf.getinfo(m) for m in names]
+        except (zipfile.BadZipFile, OSError, EOFError):
+            raise CorruptFileError(
+                f"{path.name} is a truncated or damaged zip: replace it with a complete copy "
+                "(brainwaste fetch --force for a downloaded file)"
+            ) from None
         backend = stream.inflate_backend()
         for info in members:
             where = f"{path.name}:{info.filename}"
@@ -348,9 +380,17 @@ def _raw_batches(path: Path, replicate_weights: bool) -> Iterator[tuple[str, pa.
             for tbl in _csv_batches(chunks, where, replicate_weights):
                 yield where, tbl
     else:
-        chunks = partial(stream.file_chunks, path, str(path))
+        read = _gzip_chunks if kind == "gzip" else stream.file_chunks
+        chunks = partial(read, path, path.name)
         for tbl in _csv_batches(chunks, str(path), replicate_weights):
             yield str(path), tbl
+
+
+def _gzip_chunks(path: Path, where: str) -> Iterator[bytes]:
+    """The bytes of a gzip-compressed CSV (damage is reported by the reader's caller)."""
+    with gzip.open(path, "rb") as f:
+        while chunk := f.read(stream.READ_BYTES * 4):
+            yield chunk
 
 
 def read_persons(
@@ -387,6 +427,7 @@ def read_persons(
     sources: list[str] = []
     has_reps: list[bool] = []
     notes: list[str] = []
+    checks = validate.RecordChecks()
     for p in paths:
         p = Path(p)
         src = p
@@ -409,7 +450,7 @@ def read_persons(
             src = cached
         writer = None
         tmp = None
-        if cached is not None and src is p and _sniff(p) != "parquet":
+        if cached is not None and src is p and inputs.kind(p) != "parquet":
             tmp = cached.with_suffix(f".tmp{os.getpid()}")
         years_read: set[int] = set()
         file_totals: dict[str, np.ndarray] = {}
@@ -423,9 +464,11 @@ def read_persons(
                 file_year = survey_year.file_year(year, where)
                 tbl = canonical_batch(raw, where, replicate_weights, year=file_year, period=period)
                 years_read.update(pc.unique(tbl["year"]).to_pylist())
+                checks.check(tbl, where)
                 if tmp is not None:
                     if writer is None:
                         tmp.parent.mkdir(parents=True, exist_ok=True)
+                        remove_stale_temp_files(tmp.parent)
                         writer = pq.ParquetWriter(tmp, tbl.schema, compression="zstd")
                     writer.write_table(tbl.cast(writer.schema))
                 n_read += len(tbl)
@@ -436,6 +479,7 @@ def read_persons(
                     tbl = tbl.filter(prefilter(tbl))
                 frames.append(tbl)
             survey_year.check_single_year(years_read, year, period, str(p))
+            checks.finish()
             if kept_path is not None and len(frames) > first_frame:
                 file_kept = pa.concat_tables(frames[first_frame:], promote_options="default")
                 kept.save(
@@ -478,7 +522,7 @@ def read_persons(
     index = pd.MultiIndex.from_product([fips, POPULATION_ROWS], names=["STATE", "statistic"])
     state_pop = pd.DataFrame(by_state.reshape(-1, len(wcols)), index=index, columns=wcols)
     pop = pd.DataFrame(by_state.sum(axis=0), index=list(POPULATION_ROWS), columns=wcols)
-    return Persons(frame, sources, all(has_reps), n_read, pop, notes, state_pop)
+    return Persons(frame, sources, all(has_reps), n_read, pop, notes, state_pop, checks.messages())
 
 
 def _add_totals(into: dict[str, np.ndarray], totals: dict[str, np.ndarray]) -> None:

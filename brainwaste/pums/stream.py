@@ -40,6 +40,7 @@ import pyarrow as pa
 import pyarrow.csv as pacsv
 
 from ..errors import CorruptFileError, SchemaError
+from .inputs import ANOTHER_COPY, fit
 
 #: Bytes of CSV parsed by one ``read_csv`` call (cut at the last record boundary). Large enough
 #: for its blocks to be parsed in parallel, small enough that a few pieces in flight stay small.
@@ -110,10 +111,10 @@ def _member_data_offset(f, info: zipfile.ZipInfo, where: str) -> int:
     f.seek(info.header_offset)
     head = f.read(_LOCAL_HEADER.size)
     if len(head) < _LOCAL_HEADER.size:
-        raise CorruptFileError(f"{where}: truncated zip; download it again")
+        raise _damaged(where, "truncated zip")
     signature, name_len, extra_len = _LOCAL_HEADER.unpack(head)
     if signature != b"PK\x03\x04":
-        raise CorruptFileError(f"{where}: corrupt zip (bad member header); download it again")
+        raise _damaged(where, "bad member header")
     return info.header_offset + _LOCAL_HEADER.size + name_len + extra_len
 
 
@@ -129,7 +130,7 @@ def member_chunks(
                 while chunk := f.read(READ_BYTES):
                     yield chunk
         except (zipfile.BadZipFile, EOFError, OSError, zlib.error, RuntimeError) as exc:
-            raise CorruptFileError(f"{where}: {exc}; download it again") from None
+            raise _damaged(where, str(exc)) from None
         return
     inflate = module.decompressobj(-15) if info.compress_type == zipfile.ZIP_DEFLATED else None
     crc, size = 0, 0
@@ -142,7 +143,7 @@ def member_chunks(
             elif remaining > 0:
                 raw = f.read(min(READ_BYTES, remaining))
                 if not raw:
-                    raise CorruptFileError(f"{where}: truncated zip; download it again")
+                    raise _damaged(where, "truncated zip")
                 remaining -= len(raw)
             else:
                 raw = b""
@@ -154,9 +155,7 @@ def member_chunks(
                 else:  # all input given: what the decoder still holds
                     out = inflate.flush() if not inflate.eof else b""
             except Exception as exc:  # each backend has its own error type
-                raise CorruptFileError(
-                    f"{where}: corrupt zip member ({name}: {exc}); download it again"
-                ) from None
+                raise _damaged(where, f"{name}: {exc}") from None
             if out:
                 crc = module.crc32(out, crc)
                 size += len(out)
@@ -164,9 +163,9 @@ def member_chunks(
             elif not raw:
                 break
     if inflate is not None and not inflate.eof:
-        raise CorruptFileError(f"{where}: truncated zip member; download it again")
+        raise _damaged(where, "truncated zip member")
     if size != info.file_size or crc != info.CRC:
-        raise CorruptFileError(f"{where}: zip member fails its CRC check; download it again")
+        raise _damaged(where, "CRC check failed")
 
 
 def file_chunks(path: Path, where: str) -> Iterator[bytes]:
@@ -293,8 +292,25 @@ def _pieces(first: bytes, chunks: Iterator[bytes], piece_bytes: int) -> Iterator
 def _parse_error(exc: pa.ArrowInvalid, header: list[str], where: str) -> Exception:
     m = _CONVERSION_ERROR.search(str(exc))
     if m and int(m.group(1)) < len(header):
-        return SchemaError(f"{where}: column {header[int(m.group(1))]} is not numeric ({exc})")
-    return CorruptFileError(f"{where}: could not parse the CSV ({exc}); download it again")
+        column = header[int(m.group(1))]
+        error = SchemaError(fit(f"{where}: column {column} does not parse ({exc})"))
+        error.column = column  # the reader names the offending records
+        return error
+    m = _FIELD_COUNT.search(str(exc))
+    if m:
+        return SchemaError(
+            f"{where}: a line has {m[2]} fields where the header has {m[1]}: "
+            "fix or remove the short or long lines"
+        )
+    return _damaged(where, f"CSV: {exc}")
+
+
+_FIELD_COUNT = re.compile(r"Expected (\d+) columns, got (\d+)")
+
+
+def _damaged(where: str, what: str) -> CorruptFileError:
+    what = what if len(what) <= 60 else what[:57] + "..."
+    return CorruptFileError(fit(f"{where} is truncated or damaged ({what}): {ANOTHER_COPY}"))
 
 
 def csv_tables(

@@ -19,6 +19,7 @@ import pyarrow.compute as pc
 
 from .. import config
 from ..errors import SchemaError
+from .inputs import fit, short
 from .validate import first_rows
 
 #: A year-prefixed serial: four digits, then nine digits (through 2017) or HU/GQ and seven digits.
@@ -68,19 +69,19 @@ def record_years(tbl: pa.Table, year: int | None, period: int | None, where: str
     plain = pc.match_substring_regex(serial, PLAIN).fill_null(False)
     bad = pc.invert(pc.or_(prefixed, plain))
     if pc.any(bad).as_py():
-        raise SchemaError(
+        raise _refused(
             f"{short(where)}: column SERIALNO is neither a 13-character year-prefixed serial nor a "
             f"plain number, so the survey year is unknown: {first_rows(tbl, bad)}"
         )
     own = pc.cast(pc.utf8_slice_codeunits(serial, 0, 4), pa.int16())
     if pc.any(plain).as_py():
         if year is None:
-            raise SchemaError(
+            raise _refused(
                 f"{short(where)}: plain SERIALNO numbers carry no survey year, give the file's year "
                 f"with --year: {first_rows(tbl, plain)}"
             )
         if period == 5:
-            raise SchemaError(
+            raise _refused(
                 f"{short(where)}: plain SERIALNO numbers in a 5-year file (whose serials carry the "
                 f"year), check --period: {first_rows(tbl, plain)}"
             )
@@ -100,12 +101,14 @@ def check_period(
         span = f"{found['min']}" + (f"-{found['max']}" if found["max"] != found["min"] else "")
         want = (
             f"the {year} {period}-year file" if year is not None and period else
-            f"the {lo}-{hi} period of a {year} file" if year is not None else
+            f"{lo}-{hi} (a {year} file)" if year is not None else
             f"the supported years {lo}-{hi}"
         )  # fmt: skip
         raise SchemaError(
-            f"{short(where)}: SERIALNO year {span} is outside {want}, give the file's own --year "
-            f"and --period: {first_rows(tbl, outside)}"
+            fit(
+                f"{short(where)}: SERIALNO year {span} is outside {want}, give the file's own "
+                f"--year and --period: {first_rows(tbl, outside)}"
+            )
         )
 
 
@@ -122,8 +125,5 @@ def check_single_year(years: set[int], year: int | None, period: int | None, whe
         )
 
 
-def short(where: str) -> str:
-    """A file named in a message: its name (and zip member), not its whole path."""
-    head, sep, member = where.partition(".zip:")
-    name = re.split(r"[/\\]", head)[-1]
-    return f"{name}{sep}{member}" if sep else name
+def _refused(message: str) -> SchemaError:
+    return SchemaError(fit(message))

@@ -19,7 +19,7 @@ from brainwaste.cli import main
 from brainwaste.errors import SchemaError
 from brainwaste.method.classify import classify
 from brainwaste.method.profile import load_profile
-from brainwaste.pums import survey_year
+from brainwaste.pums import inputs, survey_year
 from brainwaste.pums.readers import read_persons
 from brainwaste.pums.schema import canonical_header
 from brainwaste.report import estimates_for, load_dataset
@@ -227,7 +227,7 @@ def test_names_of_old_members():
     assert survey_year.year_in_name("csv_pma.zip:ss15pma.csv") == 2015
     assert survey_year.year_in_name("/d/ss12pusb.csv") == 2012
     assert survey_year.year_in_name("psam_p25.csv") is None
-    assert survey_year.short("/tmp/x/y/csv_pma.zip:ss15pma.csv") == "csv_pma.zip:ss15pma.csv"
+    assert inputs.short("/tmp/x/y/csv_pma.zip:ss15pma.csv") == "csv_pma.zip:ss15pma.csv"
 
 
 # -- end to end: --input and fetch ------------------------------------------------------------
