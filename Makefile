@@ -5,7 +5,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-dev
 
-.PHONY: report test test-data lab lint format notebooks benchmark clean
+.PHONY: report test test-data fuzz lab lint format notebooks benchmark clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -34,6 +34,10 @@ test: $(STAMP)
 # $$BRAINWASTE_TEST_DATA_MIRROR) when given, else from the Census server or the repository copy.
 test-data: $(STAMP)
 	$(BIN)/python scripts/fetch_test_data.py $(if $(MIRROR),--mirror "$(MIRROR)")
+
+## fuzz: the reader's property tests with thousands of generated files (not part of `make test`)
+fuzz: $(STAMP)
+	BRAINWASTE_FUZZ=1 $(BIN)/python -m pytest tests/pums/test_reader_properties.py -p no:cacheprovider -q
 
 ## lab: JupyterLab on the notebooks
 lab: $(STAMP)

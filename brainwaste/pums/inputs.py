@@ -143,9 +143,11 @@ def damaged_as_error(where: str) -> Iterator[None]:
     """Turn what a damaged or unreadable stream raises into a CorruptFileError about the file."""
     try:
         yield
-    except BrainwasteError:
+    except BrainwasteError as exc:
+        if len(str(exc)) > MAX_MESSAGE:
+            raise type(exc)(fit(str(exc))) from None
         raise
-    except (NotImplementedError, RuntimeError) as exc:  # zipfile: unsupported method, password
+    except NotImplementedError as exc:  # zipfile: a compression method it cannot read
         raise SchemaError(fit(f"{short(where)} cannot be decompressed ({exc})")) from None
     except UnicodeDecodeError:
         raise SchemaError(f"{short(where)} is not UTF-8 text: save it as UTF-8 CSV") from None

@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import csv
 import functools
-from collections.abc import Callable
+import io
+from collections.abc import Callable, Iterator
 from importlib import resources
-from typing import BinaryIO
 
 import numpy as np
 import pyarrow as pa
@@ -48,10 +48,15 @@ _NUMBER = {
 
 
 def bad_values(
-    reopen: Callable[[], BinaryIO], header: list[str], column: str, to: pa.DataType, where: str
+    chunks: Callable[[], Iterator[bytes]],
+    header: list[str],
+    column: str,
+    to: pa.DataType,
+    where: str,
 ) -> str:
-    """The message for a CSV column that does not parse to `to`: the file read again with that
-    column as bytes, to name the offending records (values that are not numbers, or not text)."""
+    """The message for a CSV column that does not parse to `to`: the file's bytes (``chunks()``)
+    read again with that column as bytes, to name the offending records (values that are not
+    numbers, or not UTF-8 text)."""
     keys = [c for c in ("SERIALNO", "SPORDER") if c in header and c != column]
     opts = pacsv.ConvertOptions(
         include_columns=[*keys, column],
@@ -59,8 +64,12 @@ def bad_values(
         strings_can_be_null=True,
     )
     read = pacsv.ReadOptions(column_names=header, skip_rows=1)
-    with reopen() as stream:
+    parts = chunks()
+    try:
+        stream = io.BufferedReader(_ChunkReader(parts), buffer_size=1 << 20)
         raw = pacsv.read_csv(stream, read_options=read, convert_options=opts)
+    finally:
+        parts.close()
     text = {c: _as_text(raw[c]) for c in raw.column_names}
     tbl = pa.table(text)
     name = short(where)
@@ -79,6 +88,27 @@ def bad_values(
     first = pc.filter(values, bad)
     shown = f" ('{first[0].as_py()[:12]}')" if len(first) else ""
     return fit(f"{name}: column {column} is not numeric{shown}: {first_rows(tbl, bad)}")
+
+
+class _ChunkReader(io.RawIOBase):
+    """A binary file over an iterator of byte chunks."""
+
+    def __init__(self, chunks: Iterator[bytes]) -> None:
+        self._chunks = chunks
+        self._pending = b""
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer) -> int:
+        while not self._pending:
+            self._pending = next(self._chunks, b"")
+            if not self._pending:
+                return 0
+        n = min(len(buffer), len(self._pending))
+        buffer[:n] = self._pending[:n]
+        self._pending = self._pending[n:]
+        return n
 
 
 def _is_utf8(value: bytes) -> bool:
