@@ -32,6 +32,8 @@ SAMPLE_YEAR = 2024
 SAMPLE_PERIOD = 1
 SAMPLE_SEED = 20240101
 SAMPLE_STATES = ("MA", "NY", "NJ", "CA", "TX", "FL")
+#: Revision of the synthetic generator's output: sample zips of another revision are rewritten.
+SAMPLE_GENERATOR = "2"
 #: The definition profile used unless another is asked for.
 DEFAULT_PROFILE = "mpi"
 
@@ -109,9 +111,14 @@ def sample_paths(
     states = list(states or synthetic_default_states())
     out = config.raw_dir(data_dir) / "sample" / f"seed{seed}"
     paths = [out / str(year) / "1-Year" / f"csv_p{s.lower()}.zip" for s in states]
-    if not all(p.exists() for p in paths):
+    # Zips written by an older generator (e.g. with occupation codes PUMS never carries) are
+    # written again: the generator's revision is kept beside them.
+    markers = [p.with_name(f".{p.name}.generator") for p in paths]
+    if not all(m.exists() and m.read_text().strip() == SAMPLE_GENERATOR for m in markers):
         log(f"writing the {year} synthetic sample ({len(states)} states, seed {seed}) to {out}")
         write_sample_year(out, year, states=states, seed=seed)
+        for m in markers:
+            write_atomic(m, lambda t: t.write_text(SAMPLE_GENERATOR + "\n"))
     return paths
 
 

@@ -44,6 +44,7 @@ from .method.categories import OCCP_2018_FROM
 from .method.codetables import crosswalk_2010_to_2018
 from .pums import synthetic
 from .pums.schema import REPLICATE_WEIGHTS
+from .pums.validate import dictionary_codes
 
 #: The year the generator's parameters describe; its records are the plain synthetic sample.
 CALIBRATED_YEAR = synthetic.DEFAULT_YEAR
@@ -158,14 +159,24 @@ def _deflate(tbl: pa.Table, year: int) -> pa.Table:
 @lru_cache(maxsize=1)
 def occp_2018_to_2010() -> dict[str, str]:
     """A 2010 Census code for every 2018 code: one the crosswalk converts back to it when there
-    is one (lowest first), else the lowest split 2010 code that lists it among its targets."""
-    cw = crosswalk_2010_to_2018().sort_values("occp2010")
+    is one (lowest first), else the lowest split 2010 code that lists it among its targets.
+    Codes that the PUMS data dictionaries list come first: PUMS files never carry the others
+    (the reader refuses them)."""
+    in_pums = set(dictionary_codes()["OCCP2010"].to_pylist())
+    cw = crosswalk_2010_to_2018()
+    cw = cw.assign(_absent=~cw["occp2010"].isin(in_pums)).sort_values(["_absent", "occp2010"])
     out: dict[str, str] = {}
     for row in cw.itertuples(index=False):
         out.setdefault(row.occp2018, row.occp2010)
     for row in cw.itertuples(index=False):
         for target in str(row.targets).split():
             out.setdefault(target, row.occp2010)
+    # The few 2018 codes reached only from 2010 codes that PUMS never carries: the PUMS code
+    # just below (PUMS folded those occupations into a neighbouring code).
+    listed = sorted(in_pums)
+    for code, old in out.items():
+        if old not in in_pums:
+            out[code] = max((c for c in listed if c <= old), default=listed[0])
     return out
 
 
