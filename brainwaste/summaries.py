@@ -198,6 +198,8 @@ def forgone_earnings_table(forgone: pd.DataFrame | None, places: Iterable[str]) 
                     r.forgone_earnings, r.forgone_earnings_moe90, r.reliable
                 ),
                 "Average gap per person": "n/a" if pd.isna(r.mean_gap) else f"${r.mean_gap:,.0f}",
+                # which year's dollars (older tables lack the column)
+                "Dollars": getattr(r, "dollars", "survey year's dollars"),
             }
         )
     return pd.DataFrame(rows).set_index(["Place", "Group"])

@@ -62,7 +62,9 @@ def occupations_of_degree_holders(
         [u, u[u["population"] != "us_born"].assign(population="immigrant")], ignore_index=True
     )
     t = domain_estimates(both, ["state", "population", "occp2018"])
-    tier = both.drop_duplicates("occp2018").set_index("occp2018")["skill_tier"]
+    # a code split among tiers (mixed_codes = "apportion") shows its majority tier
+    main_rows = both[both["record_count"] == 1] if "record_count" in both else both
+    tier = main_rows.drop_duplicates("occp2018").set_index("occp2018")["skill_tier"]
     t["skill_tier"] = t["occp2018"].map(tier)
     t["share_of_employed"] = t["count"] / t.groupby(["state", "population"])["count"].transform(
         "sum"

@@ -105,3 +105,25 @@ def test_people_without_a_comparison_group_are_reported():
     assert fe["without_comparison"] == 30 and fe["without_comparison_n"] == 1
     assert fe["forgone_earnings"] == pytest.approx(2_000_000) and fe["n_unweighted"] == 1
     assert fe["mean_gap"] == pytest.approx(40_000)
+
+
+@pytest.mark.parametrize("definition", ["skill_matched", "mpi"])
+def test_counts_agree_with_the_estimates_table_on_an_official_file(definition):
+    from brainwaste.estimate.outcomes import estimate_outcomes
+    from brainwaste.method.classify import classify, universe_prefilter
+    from brainwaste.pums.readers import read_persons
+    from tests.conftest import shared_file
+
+    path = shared_file("acs_pums_2018_1yr_person_small_states/csv_pnh.zip")
+    prof = replace(load_profile("mpi"), forgone_earnings=definition)
+    persons = read_persons(path, prefilter=universe_prefilter(prof, False, "2018"))
+    c = classify(persons.frame, prof, file_year=2018)
+    est = estimate_outcomes(c, prof, year=2018, period=1).set_index(["population", "outcome"])
+    f = forgone_earnings(c, prof, year=2018, period=1).set_index("population")
+    for pop in ("us_born", "immigrant", "immigrant_foreign_educated"):
+        r = f.loc[pop]
+        assert r["underutilized"] == pytest.approx(est.loc[(pop, "underutilized"), "count"])
+        counted = "underutilized" if definition == "skill_matched" else "employed_low_skill"
+        assert r["counted"] == pytest.approx(est.loc[(pop, counted), "count"])
+        assert r["without_comparison"] >= 0 and r["dollars"] == "2018 dollars (CPI-U-RS)"
+    assert f.loc["us_born", "forgone_earnings"] > 0

@@ -142,3 +142,12 @@ def test_module_entry_point():
         check=True,
     )
     assert out.stdout.startswith("brainwaste ")
+
+
+def test_profiles_lists_every_packaged_profile(capsys):
+    assert main(["profiles"]) in (0, None)
+    out = capsys.readouterr().out
+    names = [line.split()[0] for line in out.strip().splitlines()]
+    for name in ("mpi", "outside_field", "commission", "untapped_talent", "support_low"):
+        assert name in names
+    assert "over all civilians 25-64" in out

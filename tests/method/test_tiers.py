@@ -246,3 +246,14 @@ def test_apportion_on_a_2010_file_and_in_forgone_earnings(tmp_path):
         100 * s["low"] * 70_000
     )
     assert f.loc["immigrant_foreign_educated", "n_unweighted"] == 1
+
+
+def test_occupation_table_under_apportion_shows_the_majority_tier(tmp_path):
+    from brainwaste.estimate.occupations import occupations_of_degree_holders
+
+    _, c = apportioned(tmp_path)
+    t = occupations_of_degree_holders(c).set_index(["population", "occp2018"])
+    driver = t.loc[("immigrant_foreign_educated", "9130")]
+    # the whole weight, once, with the code's majority tier (middle, 59% of employment)
+    assert driver["count"] == pytest.approx(100) and driver["n_unweighted"] == 1
+    assert driver["skill_tier"] == "middle"
