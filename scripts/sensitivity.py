@@ -111,7 +111,7 @@ def main() -> None:
         "profiles: low-skilled job or unemployed, over the civilian labor force; outside_field: "
         "unemployed or employed outside health occupations, over the labor force; commission: "
         "unemployed, out of the labor force, outside health occupations or part-time in one, "
-        "over all civilians). Mixed codes: `majority` gives each occupation code the tier with "
+        "over all civilians aged 25-64). Mixed codes: `majority` gives each occupation code the tier with "
         "most of its employment; `apportion` counts a record of a mixed code (winning tier under "
         "two thirds of the employment) in each tier with that tier's share of its weight.\n\n"
         + to_markdown(t)
