@@ -180,7 +180,9 @@ def draw_trend_report(tables: dict[str, pd.DataFrame], meta: dict, reports_dir: 
         written.extend(paths)
         gallery.append(GalleryFigure(_name(paths), caption, SECTIONS["trend"]))
     present = {k: tables[k] for k in ("estimates", *TREND_TABLES) if tables.get(k) is not None}
-    table_files = write_tables(present, meta, reports_dir)
+    # The trend's CSVs are in DATA_DIR/processed already: the workbook only (writing tens of
+    # thousands of rows as CSV again would double the time of a trend made of kept years).
+    table_files = write_tables(present, meta, reports_dir, csv=False)
     written += table_files
     written.append(write_gallery(gallery, meta, tprov, reports_dir, table_files))
     return written

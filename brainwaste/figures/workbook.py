@@ -342,16 +342,20 @@ def _splice_rows(xml: str, table: pd.DataFrame) -> str:
 
 
 def write_tables(
-    tables: dict[str, pd.DataFrame], meta: dict, reports_dir: str | os.PathLike
+    tables: dict[str, pd.DataFrame],
+    meta: dict,
+    reports_dir: str | os.PathLike,
+    csv: bool = True,
 ) -> list[Path]:
-    """Write REPORTS_DIR/tables/brainwaste_tables.xlsx and one CSV per table; returns the paths."""
+    """Write REPORTS_DIR/tables/brainwaste_tables.xlsx and (with `csv`) one CSV per table;
+    returns the paths."""
     out = Path(reports_dir) / "tables"
     out.mkdir(parents=True, exist_ok=True)
     present = {name: tables[name] for name in SHEETS if name in tables}
     xlsx = out / WORKBOOK_NAME
     write_bytes_atomic(xlsx, _workbook_bytes(build_workbook(present, meta), present))
     written = [xlsx]
-    for name, table in present.items():
+    for name, table in present.items() if csv else ():
         csv = out / f"{name}.csv"
         text = table.to_csv(index=False, float_format=CSV_FLOAT_FORMAT, lineterminator="\n")
         write_bytes_atomic(csv, text.encode("utf-8"))

@@ -407,6 +407,7 @@ def test_trend_command_draws_its_charts_workbook_and_gallery(nh_server, tmp_path
     assert "New Hampshire" in alt and "SYNTHETIC" in alt  # 2024 comes from the synthetic file
     wb = load_workbook(r / "tables" / "brainwaste_tables.xlsx")
     assert wb.sheetnames == ["README", "estimates", "trend", "changes"]
+    assert not list((r / "tables").glob("*.csv"))  # the CSVs are those of DATA_DIR/processed
     readme = "\n".join(str(c.value) for row in wb["README"].iter_rows() for c in row if c.value)
     assert "2024 dollars (CPI-U-RS)" in readme
     html = (r / "index.html").read_text()
