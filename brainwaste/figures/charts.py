@@ -956,7 +956,7 @@ def underutilization_breakdowns(
 FORGONE_COLUMNS = [
     "year", "period", "state", "population", "underutilized", "forgone_earnings",
     "forgone_earnings_moe90", "mean_gap", "n_unweighted", "comparison_records", "reliable",
-    "earnings_variable",
+    "earnings_variable", "dollars",
 ]  # fmt: skip
 
 
@@ -976,9 +976,11 @@ def forgone_earnings_by_state(
     data = f[f["population"].isin(groups)][cols].reset_index(drop=True)
     name = "forgone_earnings_by_state"
     title = "Earnings forgone through underutilization, by state"
+    # which year's dollars (tables written before the column existed: the survey year's)
+    dollars = f["dollars"].iloc[0] if "dollars" in f and len(f) else "survey-year dollars"
     subtitle = (
         "Annual earnings gap to skill-matched workers, summed over each group's underutilized, "
-        "$ millions"
+        f"millions of {dollars}"
     )
 
     def describe(r) -> str:
@@ -1028,7 +1030,8 @@ def forgone_earnings_by_state(
         "Dot plot of the annual earnings forgone by underutilized college-educated health-degree "
         "holders (the gap between what skill-matched workers of the same state, education and age "
         f"earn and what they earn), one row per state for "
-        f"{', '.join(style.POPULATION_LABELS[g] for g in groups)}, with 90% margins of error. "
+        f"{', '.join(style.POPULATION_LABELS[g] for g in groups)}, with 90% margins of error, "
+        f"in {dollars}. "
         + us
         + (
             f"Largest reliable totals among {style.POPULATION_LABELS[lead].lower()}: {top}. "
