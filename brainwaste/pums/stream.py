@@ -9,10 +9,11 @@ stages joined by small bounded queues:
    with the fastest raw-deflate decoder installed (ISA-L through the `isal` package, else
    `zlib-ng`, else the standard library's zlib: the same bytes either way), checking size and
    CRC-32 against the zip's directory. A plain CSV is read as it is.
-2. **parse** (a thread, and :data:`PARSE_THREADS` workers): the bytes are cut at record
-   boundaries into pieces of :data:`PIECE_BYTES`, and each piece is parsed by one
+2. **parse** (a thread, and :data:`PARSE_THREADS` workers, one by default): the bytes are cut
+   at record boundaries into pieces of :data:`PIECE_BYTES`, and each piece is parsed by one
    single-threaded ``pyarrow.csv.read_csv`` call: only the columns asked for, with their types
-   declared. Pieces are parsed side by side and handed on in file order.
+   declared. With more than one worker, pieces are parsed side by side and handed on in file
+   order.
 3. the caller's thread receives the tables in file order.
 
 Memory is a few pieces whatever the size of the file. Each ``read_csv`` call parses one piece in
@@ -47,9 +48,14 @@ from .inputs import ANOTHER_COPY, fit
 #: Bytes of CSV parsed by one ``read_csv`` call (cut at the last record boundary). Large enough
 #: for its blocks to be parsed in parallel, small enough that a few pieces in flight stay small.
 PIECE_BYTES = 16 << 20
-#: Threads parsing pieces at once (one per core, at most two: the inflate and the caller's
-#: per-batch work need the rest).
-PARSE_THREADS = max(1, min(2, os.cpu_count() or 1))
+#: Environment variable setting how many pieces are parsed at once, e.g.
+#: ``BRAINWASTE_PARSE_THREADS=2``.
+PARSE_THREADS_ENV = "BRAINWASTE_PARSE_THREADS"
+#: Pieces parsed at once. One by default: with the inflate on its own thread and the per-batch
+#: work on the caller's, that fills two cores; a second parse thread gained no wall time and
+#: cost about 10% more CPU on a shared 2-core machine (see docs/performance.md). Raise it on a
+#: machine with idle cores to spare.
+PARSE_THREADS = max(1, int(os.environ.get(PARSE_THREADS_ENV) or 1))
 #: Compressed bytes read from the zip at a time.
 READ_BYTES = 1 << 20
 #: Largest output of one inflate call (bounds the memory of a pathological compression ratio).
@@ -353,7 +359,8 @@ def csv_tables(
                 raise _parse_error(exc, header, where) from None
 
         # Pieces are parsed by PARSE_THREADS workers, each single-threaded (Arrow's own
-        # threads inside one read_csv cost a quarter more CPU for the same work), in order.
+        # threads inside one read_csv cost a quarter more CPU for the same work), in order;
+        # with one worker, the next piece is cut while the previous one is parsed.
         pool = ThreadPoolExecutor(parse_threads, thread_name_prefix=f"parse {where}")
         try:
             running: deque[Future] = deque()

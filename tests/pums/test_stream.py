@@ -183,3 +183,16 @@ def test_a_bad_number_late_in_the_file_names_its_column(tmp_path, zips, monkeypa
         zf.writestr(name, b"\n".join(lines))
     with pytest.raises(SchemaError, match="column PWGTP17 is not numeric"):
         readers.read_persons(path)
+
+
+@pytest.mark.parametrize("threads", [2, 3])
+def test_pieces_parsed_side_by_side_keep_file_order(monkeypatch, zips, threads):
+    reference = readers.read_persons(zips)
+    monkeypatch.setattr(stream, "PARSE_THREADS", threads)
+    monkeypatch.setattr(stream, "PIECE_BYTES", 3_000)
+    monkeypatch.setattr(stream, "READ_BYTES", 777)
+    got = readers.read_persons(zips)
+    pd.testing.assert_frame_equal(got.frame, reference.frame, check_exact=True)
+    pd.testing.assert_frame_equal(
+        got.state_population_totals, reference.state_population_totals, check_exact=True
+    )
