@@ -9,7 +9,7 @@ import json
 import os
 import sys
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import pandas as pd
@@ -149,6 +149,8 @@ def load_dataset(
     prof = load_profile(profile)
     if isinstance(year, list | tuple):
         years = sorted(set(int(y) for y in year))
+        if len(years) > 1 and input_path is not None:
+            return _pooled_input(Path(input_path), years, period, states, prof)
         if len(years) > 1:
             return _pooled(years, period, states, prof, source, data_dir, base_url, progress)
         year = years[0]
@@ -201,6 +203,11 @@ def load_dataset(
         year=year,
         period=period,
     )
+    if year is None and persons.years and persons.years[-1] - persons.years[0] >= 5:
+        raise SchemaError(
+            f"{short(str(inputs[0]))} holds survey years {persons.years[0]}-{persons.years[-1]}, "
+            "more than a 5-year file: for pooled 1-year files give their years with --year"
+        )
     if year is None:
         year = max(persons.years) if persons.years else SAMPLE_YEAR
     if period is None:
@@ -257,6 +264,59 @@ def _pooled(years, period, states, prof, source, data_dir, base_url, progress) -
     return Dataset(
         persons, pooled([p.classified for p in parts]), prof, years[-1], 1, parts[0].states,
         any(p.synthetic for p in parts), parts[0].source, [i for p in parts for i in p.inputs], years,
+    )  # fmt: skip
+
+
+def _pooled_input(path: Path, years, period, states, prof: Profile) -> Dataset:
+    """A user's file holding the records of several 1-year files (`years`): read once, each
+    year classified on its own (occupation codings differ), every weight divided by their number.
+    The file must hold exactly those years, with year-prefixed serials."""
+    if period not in (None, 1):
+        raise InputError("only 1-year files can be pooled (5-year files overlap): use --period 1")
+    if not path.exists():
+        raise InputError(f"--input {short(str(path))}: no such file")
+    name = short(str(path))
+    log("reading 1 file(s)")
+    persons = read_persons(
+        [path], prefilter=universe_prefilter(prof), year=years[-1],
+        period=years[-1] - years[0] + 1,
+    )  # fmt: skip
+    got = persons.years
+    if got != years:
+        raise SchemaError(
+            fit(
+                f"{name} holds records of {', '.join(map(str, got)) or 'no year'}, not of the pooled "
+                f"years {', '.join(map(str, years))}: give the years the file holds with --year"
+            )
+        )
+    weights = ["PWGTP", *(REPLICATE_WEIGHTS if persons.has_replicate_weights else [])]
+    frame = persons.frame
+    classified = pd.concat(
+        [_classify(replace(persons, frame=frame[frame["year"] == y]), prof, y) for y in years],
+        ignore_index=True,
+    )
+    classified[weights] = classified[weights].astype("float64") / len(years)
+    frame = frame.copy()
+    frame[weights] = frame[weights].astype("float64") / len(years)
+    note = f"{len(years)} 1-year files pooled ({years[0]}-{years[-1]}): weights divided by {len(years)}"
+    pooled = replace(
+        persons,
+        frame=frame,
+        population_totals=persons.population_totals / len(years),
+        state_population_totals=None
+        if persons.state_population_totals is None
+        else persons.state_population_totals / len(years),
+        notes=[*persons.notes, note],
+    )
+    if states:
+        state_list = parse_states(states)
+    else:
+        state_list = [state(f).usps for f in sorted(frame["STATE"].dropna().unique())]
+    from .pums.synthetic import is_synthetic_zip
+
+    return Dataset(
+        pooled, classified, prof, years[-1], 1, state_list, is_synthetic_zip(path), "input",
+        [file_digest(path)], years,
     )  # fmt: skip
 
 

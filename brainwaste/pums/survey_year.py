@@ -80,10 +80,10 @@ def record_years(tbl: pa.Table, year: int | None, period: int | None, where: str
                 f"{short(where)}: plain SERIALNO numbers carry no survey year, give the file's year "
                 f"with --year: {first_rows(tbl, plain)}"
             )
-        if period == 5:
+        if period is not None and period > 1:
             raise _refused(
-                f"{short(where)}: plain SERIALNO numbers in a 5-year file (whose serials carry the "
-                f"year), check --period: {first_rows(tbl, plain)}"
+                f"{short(where)}: plain SERIALNO numbers in a file of several years (whose serials "
+                f"carry the year), check --period: {first_rows(tbl, plain)}"
             )
         own = pc.if_else(plain, pa.scalar(year, pa.int16()), own)
     check_period(tbl, own, year, period, where)

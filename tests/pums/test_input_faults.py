@@ -472,3 +472,51 @@ def test_thin_numbers_in_the_cli_summary_and_metadata(tmp_path, capsys):
     assert "--period 5 has about five times the records" in out
     meta = json.loads((data / "processed" / "estimates_2024_1yr.meta.json").read_text())
     assert sum("thin numbers" in n for n in meta["notes"]) == 1
+
+
+# -- a file that pools several 1-year files ----------------------------------------------------------
+
+
+def pooled_csv(years=(2023, 2024)) -> bytes:
+    """The same people in each year's file (serials carry the year; a year of entry as many
+    years earlier, so that everyone's age at arrival is that of the 2024 file)."""
+    people = [
+        (
+            s.replace("2024", str(y), 1),
+            sp,
+            age,
+            nat,
+            str(int(yoep) - 2024 + y) if yoep else "",
+            *rest,
+        )
+        for y in years
+        for s, sp, age, nat, yoep, *rest in PEOPLE
+    ]
+    return person_csv(people)
+
+
+def test_input_pooling_several_years(tmp_path, good, capsys):
+    one = estimates(good)
+    p = write(tmp_path, pooled_csv(), "pooled.csv")
+    data = tmp_path / "d"
+    args = ["estimate", "--input", str(p), "--year", "2023-2024", "--period", "1"]
+    assert main([*args, "--data-dir", str(data)]) == 0
+    two = pd.read_csv(data / "processed" / "estimates_2023-2024_1yr.csv")
+    # the same people twice at half weight: the counts and shares of one year, twice the records
+    pd.testing.assert_series_equal(two["count"], one["count"])
+    pd.testing.assert_series_equal(two["share"], one["share"])
+    assert (two["n_unweighted"] == 2 * one["n_unweighted"]).all()
+    meta = json.loads((data / "processed" / "estimates_2023-2024_1yr.meta.json").read_text())
+    assert meta["pooled_years"] == [2023, 2024]
+    assert any("2 1-year files pooled" in n for n in meta["notes"])
+
+
+def test_input_pool_must_hold_the_years_asked(tmp_path, capsys):
+    p = write(tmp_path, pooled_csv(), "pooled.csv")
+    msg = refused(tmp_path, p, capsys, "--year", "2022,2024", "--period", "1")
+    assert "not of the pooled years 2022, 2024" in msg
+    msg = refused(tmp_path, p, capsys, "--year", "2024", "--period", "1")
+    assert msg.startswith("pooled.csv: SERIALNO year 2023 is outside the 2024 1-year file")
+    wide = write(tmp_path, pooled_csv((2012, 2024)), "wide.csv")
+    msg = refused(tmp_path, wide, capsys)
+    assert msg.startswith("wide.csv holds survey years 2012-2024, more than a 5-year file")

@@ -154,7 +154,7 @@ def test_year_asked_and_member_name_must_agree(zip15):
 
 
 def test_plain_serials_in_a_5_year_file_are_refused(zip15):
-    with pytest.raises(SchemaError, match="plain SERIALNO numbers in a 5-year file"):
+    with pytest.raises(SchemaError, match="plain SERIALNO numbers in a file of several years"):
         read_persons(zip15, year=2015, period=5)
 
 
