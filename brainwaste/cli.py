@@ -354,11 +354,11 @@ def _cmd_fetch(args) -> None:
     if args.source == "api":
         from .geography import parse_states
         from .method.profile import load_profile
-        from .pums.from_api import load_api_persons
+        from .report import api_persons
 
         if len(args.year) > 1:
             raise InputError("--source api fetches one year at a time")
-        persons = load_api_persons(
+        persons = api_persons(
             args.year[0],
             args.period,
             parse_states(args.states),

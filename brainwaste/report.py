@@ -20,7 +20,7 @@ from .errors import InputError, SchemaError
 from .estimate.outcomes import estimate_outcomes
 from .geography import NATION, fifty_states_and_dc, parse_states, state
 from .method.categories import BREAKDOWNS
-from .method.classify import classify, occupation_coding, universe_prefilter
+from .method.classify import api_predicates, classify, occupation_coding, universe_prefilter
 from .method.profile import Profile, load_profile
 from .pums.inputs import fit, short
 from .pums.readers import Persons, read_persons
@@ -320,10 +320,18 @@ def _pooled_input(path: Path, years, period, states, prof: Profile) -> Dataset:
     )  # fmt: skip
 
 
-def _load_api(year, period, states, prof, data_dir) -> Dataset:
+def api_persons(year, period, states, prof, data_dir=None):
+    """The profile's universe in `states` from the Census PUMS API (cached in DATA_DIR/raw)."""
     from .pums.from_api import load_api_persons
 
-    persons = load_api_persons(year, period, states, prof, data_dir=data_dir)
+    return load_api_persons(
+        year, period, states, api_predicates(prof),
+        universe_prefilter(prof, keep_health_workers=False), data_dir=data_dir,
+    )  # fmt: skip
+
+
+def _load_api(year, period, states, prof, data_dir) -> Dataset:
+    persons = api_persons(year, period, states, prof, data_dir)
     classified = classify(persons.frame, prof, file_year=year)
     return Dataset(persons, classified, prof, year, period, states, False, "api", [])
 

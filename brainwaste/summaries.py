@@ -16,9 +16,9 @@ import pandas as pd
 
 from .estimate.outcomes import MAX_CV, MIN_RECORDS
 from .estimate.replicate import moe90
-from .figures import style
-from .figures.charts import FEATURED_HEALTH_OCCUPATIONS, GROUPS, GROUPS_UNSPLIT, LF_OUTCOMES
 from .geography import NATION, state
+from .method.categories import FEATURED_HEALTH_OCCUPATIONS, GROUPS, LF_OUTCOMES, groups_in
+from .wording import OUTCOME_LABELS, POPULATION_LABELS, dollars, pct
 
 #: Appended to an estimate that fails the reliability standard.
 UNRELIABLE_MARK = "†"
@@ -69,14 +69,8 @@ def format_dollars(amount: float, moe: float = np.nan, reliable=None) -> str:
     """``"$35 million (±$12 million)"``; ``"n/a"`` if empty."""
     if pd.isna(amount):
         return "n/a"
-    text = style.dollars(amount) + ("" if pd.isna(moe) else f" (±{style.dollars(moe)})")
+    text = dollars(amount) + ("" if pd.isna(moe) else f" (±{dollars(moe)})")
     return _mark(text, reliable)
-
-
-def groups_of(estimates: pd.DataFrame) -> tuple[str, ...]:
-    """The three groups, or U.S.-born and all immigrants when the input cannot split them."""
-    split = estimates[estimates["population"].isin(GROUPS[1:])]
-    return GROUPS if split["count"].notna().any() else GROUPS_UNSPLIT
 
 
 def _note(text: str) -> pd.DataFrame:
@@ -100,7 +94,7 @@ def outcomes_table(estimates: pd.DataFrame, places: str | Iterable[str]) -> pd.D
     rows = {}
     for place in [p for p in places if (e["state"] == p).any()]:
         ep = e[e["state"] == place]
-        for g in groups_of(ep):
+        for g in groups_in(ep):
             d = ep[ep["population"] == g].set_index("outcome")
             row = {
                 "Health-degree holders": format_count(
@@ -111,10 +105,10 @@ def outcomes_table(estimates: pd.DataFrame, places: str | Iterable[str]) -> pd.D
                 ),
             }
             for o in OUTCOME_COLUMNS:
-                row[style.OUTCOME_LABELS[o]] = format_share(
+                row[OUTCOME_LABELS[o]] = format_share(
                     *d.loc[o, ["share", "share_moe90", "reliable"]]
                 )
-            rows[(place_name(place), style.POPULATION_LABELS[g])] = row
+            rows[(place_name(place), POPULATION_LABELS[g])] = row
     out = pd.DataFrame.from_dict(rows, orient="index")
     out.index.names = ["Place", "Group"]
     return out
@@ -131,7 +125,7 @@ def top_occupations(
         population = "immigrant_foreign_educated" if split else "immigrant"
     o = o[o["population"] == population].sort_values(["count", "occp2018"], ascending=[False, True])
     if o.empty:
-        return _note(f"no employed {style.POPULATION_LABELS[population].lower()} in this table")
+        return _note(f"no employed {POPULATION_LABELS[population].lower()} in this table")
     o = o.head(top)
     return pd.DataFrame(
         {
@@ -140,7 +134,7 @@ def top_occupations(
             ],
             "Skill tier": o["skill_tier"].fillna("n/a").to_numpy(),
             "Workers": [format_count(r.count, r.count_moe90, r.reliable) for r in o.itertuples()],
-            "Share of the group's employed": [style.pct(v, 1) for v in o["share_of_employed"]],
+            "Share of the group's employed": [pct(v, 1) for v in o["share_of_employed"]],
         },
         index=pd.RangeIndex(1, len(o) + 1, name="rank"),
     )
@@ -187,12 +181,12 @@ def forgone_earnings_table(forgone: pd.DataFrame | None, places: Iterable[str]) 
         return _note("no forgone-earnings table in this run: the input has no PERNP or WAGP")
     rows = []
     f = forgone[forgone["state"].isin(list(places))]
-    groups = groups_of(f.rename(columns={"underutilized": "count"}))
+    groups = groups_in(f.rename(columns={"underutilized": "count"}))
     for r in f[f["population"].isin(groups)].itertuples():
         rows.append(
             {
                 "Place": place_name(r.state),
-                "Group": style.POPULATION_LABELS[r.population],
+                "Group": POPULATION_LABELS[r.population],
                 "Underutilized": format_count(r.underutilized),
                 "Forgone earnings a year": format_dollars(
                     r.forgone_earnings, r.forgone_earnings_moe90, r.reliable
@@ -217,7 +211,7 @@ def rates_by_state(
     known), highest first; the focus state's name is marked with an arrow.
     """
     e = estimates[(estimates["breakdown"] == "none") & (estimates["outcome"] == outcome)]
-    groups = groups_of(e)
+    groups = groups_in(e)
     lead = e[e["population"] == groups[-1]].set_index("state")
     order = lead.assign(_ok=lead["reliable"].fillna(False)).sort_values(
         ["_ok", "share"], ascending=[False, False], na_position="last"
@@ -228,7 +222,7 @@ def rates_by_state(
     out = {}
     for g in groups:
         d = e[e["population"] == g].set_index("state")
-        out[style.POPULATION_LABELS[g]] = [
+        out[POPULATION_LABELS[g]] = [
             format_share(*d.loc[s, ["share", "share_moe90", "reliable"]]) for s in states
         ]
     names = [("→ " if s == focus else "") + place_name(s) for s in states]
@@ -278,9 +272,9 @@ def _by_profile(
         & (by_profile["outcome"] == outcome)
     ]
     out = {}
-    for g in groups_of(e):
+    for g in groups_in(e):
         d = e[e["population"] == g].set_index("profile")
-        out[style.POPULATION_LABELS[g]] = {
+        out[POPULATION_LABELS[g]] = {
             p: fmt(*d.loc[p, [value, f"{value}_moe90", "reliable"]]) for p in d.index
         }
     table = pd.DataFrame(out)
@@ -310,18 +304,16 @@ def reliability_summary(*tables: pd.DataFrame) -> pd.DataFrame:
         has = d[d["n_unweighted"] > 0]
         few = has["n_unweighted"] < MIN_RECORDS
         noisy = has["count_cv"] > MAX_CV
-        rows[style.POPULATION_LABELS.get(g, g)] = {
+        rows[POPULATION_LABELS.get(g, g)] = {
             "cells": len(d),
             "cells without records": int((d["n_unweighted"] == 0).sum()),
-            "unreliable (share of cells with records)": style.pct(
+            "unreliable (share of cells with records)": pct(
                 (~has["reliable"].fillna(False)).mean() if len(has) else np.nan, 1
             ),
             f"under {MIN_RECORDS} records": int(few.sum()),
             f"CV above {MAX_CV:.0%}": int(noisy.sum()),
-            "median CV": style.pct(has["count_cv"].median(), 1) if len(has) else "n/a",
-            "90th percentile CV": style.pct(has["count_cv"].quantile(0.9), 1)
-            if len(has)
-            else "n/a",
+            "median CV": pct(has["count_cv"].median(), 1) if len(has) else "n/a",
+            "90th percentile CV": pct(has["count_cv"].quantile(0.9), 1) if len(has) else "n/a",
         }
     return pd.DataFrame.from_dict(rows, orient="index")
 
@@ -339,7 +331,7 @@ def cv_distribution(*tables: pd.DataFrame, bands: tuple[float, ...] = CV_BANDS) 
     band = band.cat.add_categories(["no SE"]).fillna("no SE")
     counts = pd.crosstab(band, t["population"], dropna=False)
     order = [p for p in POPULATION_ORDER if p in counts.columns]
-    counts = counts[order].rename(columns=style.POPULATION_LABELS)
+    counts = counts[order].rename(columns=POPULATION_LABELS)
     counts["all groups"] = counts.sum(axis=1)
     counts = counts.reindex([*labels, "no SE"], fill_value=0)
     if counts.loc["no SE"].sum() == 0:
@@ -347,7 +339,7 @@ def cv_distribution(*tables: pd.DataFrame, bands: tuple[float, ...] = CV_BANDS) 
     share = counts / counts.sum()
     out = pd.DataFrame(
         {
-            c: [f"{n:,} ({style.pct(s, 1)})" for n, s in zip(counts[c], share[c], strict=True)]
+            c: [f"{n:,} ({pct(s, 1)})" for n, s in zip(counts[c], share[c], strict=True)]
             for c in counts.columns
         },
         index=pd.Index(counts.index.astype(str), name="CV band"),

@@ -7,7 +7,7 @@
 
 from __future__ import annotations
 
-from .api import api_variables, fetch_api, normalize_api_frame
+from .api import api_variables, fetch_api
 from .bulk import fetch_files
 from .cache import Problem, verify
 from .products import bulk_url, person_csv_members, validate_period
@@ -18,7 +18,6 @@ __all__ = [
     "bulk_url",
     "fetch_api",
     "fetch_files",
-    "normalize_api_frame",
     "person_csv_members",
     "validate_period",
     "verify",

@@ -14,7 +14,8 @@ refused rather than guessed at.
 The answer is a JSON array of arrays, headers first; the geography (`state`) comes last and is
 dropped. Values arrive as strings or numbers depending on variable and year; `fetch_api` turns
 them into strings as sent. Not-applicable values are codes listed in the API's own
-`variables.json` (they differ from the files' blanks): `normalize_api_frame` maps them to missing.
+`variables.json` (they differ from the files' blanks): `brainwaste.pums.api_values` maps them to
+missing, next to the readers.
 
 Results are cached as `raw/{year}/{period}yr/api_{st}_{hash}.parquet` (hash of the variables and
 predicates) with a manifest entry; the key appears in no message, URL stored, or file name.
@@ -55,7 +56,6 @@ INVALID_KEY_MARKERS = (
     "not a valid key",
 )
 #: The label prefix that marks a not-applicable code in variables.json ("N/A (GQ/vacant)").
-NA_LABEL_PREFIX = "N/A"
 
 _NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_]*$")
 _PREDICATE_VALUE = re.compile(r"^[^\s&=#]+$")
@@ -444,86 +444,3 @@ def _parse_variables(body: bytes, url: str) -> dict[str, dict]:
             f"check {API_URL_HINT} and --year/--period"
         ) from None
     return variables
-
-
-def na_codes(meta: Mapping) -> frozenset[str]:
-    """Codes that variables.json labels "N/A (...)" for one variable."""
-    items = (meta.get("values") or {}).get("item") or {}
-    return frozenset(
-        str(code)
-        for code, label in items.items()
-        if str(label).strip().upper().startswith(NA_LABEL_PREFIX)
-    )
-
-
-def code_width(meta: Mapping) -> int | None:
-    """The string length the metadata gives for a variable's codes, if it gives one."""
-    for field in ("length", "len", "width"):
-        value = meta.get(field)
-        if value is not None and str(value).strip().isdigit():
-            return int(str(value).strip())
-    return None
-
-
-def _numeric(text: str) -> float | None:
-    try:
-        return float(text)
-    except ValueError:
-        return None
-
-
-def _normalizer(meta: Mapping):
-    items = {str(c) for c in ((meta.get("values") or {}).get("item") or {})}
-    na = na_codes(meta)
-    ptype = str(meta.get("predicateType", "string")).lower()
-    numeric_type = ptype in ("int", "long", "float", "double")
-    na_numbers = {n for n in (_numeric(c) for c in na) if n is not None} if numeric_type else set()
-    width = code_width(meta) if ptype == "string" else None
-    digit_codes = [c for c in items if c.isdigit()]
-
-    def fix(value: str):
-        s = str(value)
-        if s.isdigit():
-            if width and len(s) < width:
-                s = s.zfill(width)
-            elif s not in items:
-                longer = [c for c in digit_codes if len(c) > len(s) and c == s.zfill(len(c))]
-                if len(longer) == 1:
-                    s = longer[0]
-        if s in na:
-            return pd.NA
-        if na_numbers and _numeric(s) in na_numbers:
-            return pd.NA
-        return s
-
-    return fix
-
-
-def normalize_api_frame(df: pd.DataFrame, variables_meta: Mapping) -> pd.DataFrame:
-    """Make API values look like the files' values, using only the API's own metadata.
-
-    For every column that `variables_meta` (from `api_variables`, or a whole variables.json)
-    describes:
-
-    1. a code sent as a number loses its leading zeros ("9" for OCCP "0009"); a value made of
-       digits is zero-padded to the metadata's string length when it gives one ("length" field,
-       string variables only), otherwise to the one listed code it matches once padded
-       ("9" -> "0009" when "0009" is a listed code, and "9" itself is not, and no other
-       padding of "9" is listed);
-    2. a value equal to a code whose label starts with "N/A" becomes missing (<NA>); for numeric
-       variables (predicateType int/float) the comparison is numeric, so "-1" and "-1.0" match.
-
-    Anything the metadata does not list is left as sent; columns it does not describe are left
-    alone. Returns a new frame with string columns.
-    """
-    meta = variables_meta.get("variables", variables_meta)
-    out = df.copy()
-    for col in out.columns:
-        m = meta.get(col)
-        if not isinstance(m, Mapping):
-            continue
-        fix = _normalizer(m)
-        s = out[col].astype("string")
-        mapping = {v: fix(v) for v in s.dropna().unique()}
-        out[col] = s.map(mapping, na_action="ignore").astype("string")
-    return out

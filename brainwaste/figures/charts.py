@@ -20,27 +20,21 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Patch, Rectangle
 
 from ..geography import NATION, fifty_states_and_dc, state
+from ..method.categories import (
+    FEATURED_HEALTH_OCCUPATIONS,
+    GROUPS,
+    GROUPS_UNSPLIT,
+    LF_OUTCOMES,
+    groups_in,
+)
 from . import style
 from .export import Provenance, save_figure
-
-GROUPS = ("us_born", "immigrant_us_educated", "immigrant_foreign_educated")
-#: The groups drawn when the input cannot split immigrants by where they were educated.
-GROUPS_UNSPLIT = ("us_born", "immigrant")
-LF_OUTCOMES = ("employed_high_skill", "employed_middle_skill", "employed_low_skill", "unemployed")
 
 #: Columns of the estimates table every estimates-based figure CSV keeps (the join keys first).
 ESTIMATE_KEYS = ["year", "period", "state", "population", "outcome", "breakdown", "category"]
 ESTIMATE_VALUES = [
     "share", "share_moe90", "count", "count_moe90", "n_unweighted", "reliable",
 ]  # fmt: skip
-
-#: Health occupations featured in the immigrant-share chart (2018 Census codes): physicians and
-#: surgeons, the large nursing occupations, other licensed practitioners, and the direct-care
-#: support jobs where immigrants are most concentrated.
-FEATURED_HEALTH_OCCUPATIONS = (
-    "3090", "3100", "3255", "3258", "3050", "3010", "3160", "3500",
-    "3603", "3601", "3602", "3645",
-)  # fmt: skip
 
 #: Breakdowns drawn as small multiples.
 BREAKDOWN_PANELS = ("english", "years_in_us", "degree_field", "sex")
@@ -83,12 +77,6 @@ def _reliable(frame: pd.DataFrame, column: str = "reliable") -> pd.Series:
 def _moe(values: pd.Series) -> np.ndarray:
     """MOEs for error bars: missing (no replicate weights) draws no whisker."""
     return values.fillna(0).to_numpy(dtype=float)
-
-
-def groups_in(estimates: pd.DataFrame) -> tuple[str, ...]:
-    """The three groups, or U.S.-born and all immigrants when the split is unknown."""
-    split = estimates[estimates["population"].isin(GROUPS[1:])]
-    return GROUPS if split["count"].notna().any() else GROUPS_UNSPLIT
 
 
 def _lead(groups: tuple[str, ...]) -> str:

@@ -27,6 +27,20 @@ from matplotlib.ticker import FuncFormatter  # noqa: E402
 
 from ..errors import StyleError  # noqa: E402
 
+# The words for groups, outcomes and categories and the number formats are the package's, not the
+# house style's: they live in brainwaste.wording, and charts read them from here as before.
+from ..wording import (  # noqa: E402, F401
+    BREAKDOWN_LABELS,
+    CATEGORY_LABELS,
+    CATEGORY_ORDER,
+    OUTCOME_LABELS,
+    POPULATION_LABELS,
+    SKILL_TIER_LABELS,
+    category_label,
+    dollars,
+    pct,
+)
+
 #: Okabe-Ito palette (Okabe & Ito, "Color Universal Design", 2008): distinguishable with the
 #: common forms of colour blindness.
 OKABE_ITO = {
@@ -56,14 +70,6 @@ POPULATION_MARKERS = {
     "immigrant_foreign_educated": "^",
 }
 
-POPULATION_LABELS = {
-    "us_born": "U.S.-born",
-    "immigrant": "Immigrants",
-    "immigrant_us_educated": "Immigrants educated in the U.S.",
-    "immigrant_foreign_educated": "Immigrants educated abroad",
-    "immigrant_unknown_education": "Immigrants, place of education unknown",
-}
-
 OUTCOME_COLORS = {
     "employed_high_skill": OKABE_ITO["blue"],
     "employed_middle_skill": OKABE_ITO["sky_blue"],
@@ -73,71 +79,10 @@ OUTCOME_COLORS = {
     "underutilized": OKABE_ITO["vermillion"],
 }
 
-OUTCOME_LABELS = {
-    "employed_high_skill": "High-skilled job",
-    "employed_middle_skill": "Middle-skilled job",
-    "employed_low_skill": "Low-skilled job",
-    "unemployed": "Unemployed",
-    "not_in_labor_force": "Not in labor force",
-    "underutilized": "Underutilized (low-skilled job or unemployed)",
-    "labor_force": "In labor force",
-    "total": "All",
-}
-
 SKILL_TIER_COLORS = {
     "high": OKABE_ITO["blue"],
     "middle": OKABE_ITO["sky_blue"],
     "low": OKABE_ITO["orange"],
-}
-
-SKILL_TIER_LABELS = {
-    "high": "High-skilled occupation",
-    "middle": "Middle-skilled occupation",
-    "low": "Low-skilled occupation",
-}
-
-BREAKDOWN_LABELS = {
-    "english": "Ability to speak English",
-    "years_in_us": "Years since arrival in the U.S.",
-    "degree_field": "Field of the health degree",
-    "sex": "Sex",
-    "age_group": "Age",
-    "birth_region": "Region of birth",
-    "work_time": "Work time",
-    "occupation_group": "Occupation group",
-}
-
-CATEGORY_LABELS = {
-    "only_english": "Speaks only English",
-    "very_well": "Very well",
-    "well": "Well",
-    "not_well": "Not well",
-    "not_at_all": "Not at all",
-    "0-5": "0-5 years",
-    "6-10": "6-10 years",
-    "11-20": "11-20 years",
-    "21+": "21 years or more",
-    "nursing": "Nursing",
-    "medicine_premed": "Medicine / pre-med",
-    "pharmacy": "Pharmacy",
-    "other_health": "Other health fields",
-    "female": "Female",
-    "male": "Male",
-    "full_time": "Full time",
-    "part_time": "Part time",
-    "health_practitioner": "Health practitioner",
-    "health_support": "Health support",
-    "other": "Other occupation",
-    "latin_america_caribbean": "Latin America and Caribbean",
-    "not_applicable": "Not applicable",
-}
-
-#: The order categories read in (categories not listed follow alphabetically).
-CATEGORY_ORDER = {
-    "english": ["only_english", "very_well", "well", "not_well", "not_at_all"],
-    "years_in_us": ["0-5", "6-10", "11-20", "21+"],
-    "degree_field": ["nursing", "medicine_premed", "pharmacy", "other_health"],
-    "sex": ["female", "male"],
 }
 
 #: How an unreliable estimate is drawn everywhere: a bar keeps its colour (so the colour code
@@ -195,30 +140,12 @@ def apply() -> None:
     POPULATION_COLORS.update(house.population_colors())
 
 
-def pct(x: float, digits: int = 0) -> str:
-    return f"{100 * x:.{digits}f}%"
-
-
 #: Axis tick formatter for shares (0.25 -> "25%").
 PERCENT = FuncFormatter(lambda v, _: f"{100 * v:.0f}%")
 
 
-def dollars(x: float) -> str:
-    """$1.2 billion, $35 million, $800 thousand: the unit a reader expects."""
-    a = abs(x)
-    if a >= 1e9:
-        return f"${x / 1e9:.1f} billion"
-    if a >= 1e6:
-        return f"${x / 1e6:.0f} million" if a >= 1e7 else f"${x / 1e6:.1f} million"
-    return f"${x / 1e3:.0f} thousand"
-
-
 def wrap(text: str, width: int) -> str:
     return "\n".join(textwrap.wrap(text, width)) or text
-
-
-def category_label(category: str) -> str:
-    return CATEGORY_LABELS.get(category, category.replace("_", " ").capitalize())
 
 
 def text_color_on(rgba) -> str:

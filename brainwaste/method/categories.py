@@ -5,6 +5,19 @@ from __future__ import annotations
 #: The three groups every estimate is split by (plus `immigrant`, their union).
 POPULATIONS = ("us_born", "immigrant", "immigrant_us_educated", "immigrant_foreign_educated")
 
+#: The three groups every chart and table shows, in reading order.
+GROUPS = ("us_born", "immigrant_us_educated", "immigrant_foreign_educated")
+#: The groups shown when the input cannot split immigrants by where they were educated.
+GROUPS_UNSPLIT = ("us_born", "immigrant")
+
+
+def groups_in(estimates) -> tuple[str, ...]:
+    """The three groups, or U.S.-born and all immigrants when the input cannot split immigrants by
+    where they were educated (no count for either immigrant group in `estimates`)."""
+    split = estimates[estimates["population"].isin(GROUPS[1:])]
+    return GROUPS if split["count"].notna().any() else GROUPS_UNSPLIT
+
+
 #: The mutually exclusive statuses of a civilian; the contract outcomes are unions of them.
 STATUSES = (
     "employed_high_skill",
@@ -13,6 +26,17 @@ STATUSES = (
     "unemployed",
     "not_in_labor_force",
 )
+
+#: The statuses of the labor force (employed by skill tier, unemployed).
+LF_OUTCOMES = ("employed_high_skill", "employed_middle_skill", "employed_low_skill", "unemployed")
+
+#: Health occupations featured in the immigrant-share chart and table (2018 Census codes):
+#: physicians and surgeons, the large nursing occupations, other licensed practitioners, and the
+#: direct-care support jobs where immigrants are most concentrated.
+FEATURED_HEALTH_OCCUPATIONS = (
+    "3090", "3100", "3255", "3258", "3050", "3010", "3160", "3500",
+    "3603", "3601", "3602", "3645",
+)  # fmt: skip
 
 #: ESR (employment status recode): 1-2 employed, 3 unemployed, 4-5 Armed Forces, 6 not in LF.
 ESR_EMPLOYED = ("1", "2")

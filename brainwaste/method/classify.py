@@ -76,6 +76,14 @@ def universe_prefilter(
     return keep
 
 
+def api_predicates(profile: Profile) -> dict[str, str]:
+    """The part of the profile's universe the Census API can filter server side: the age range and
+    the education codes (predicates cannot express "FOD1P or FOD2P", so the degree rule is applied
+    to the answer by :func:`universe_prefilter`)."""
+    upper = profile.max_age if profile.max_age is not None else 99
+    return {"AGEP": f"{profile.min_age}:{upper}", "SCHL": ",".join(profile.education_codes)}
+
+
 @lru_cache(maxsize=1)
 def _birth_regions() -> pd.DataFrame:
     with resources.files("brainwaste.method").joinpath("birth_regions.csv").open() as f:

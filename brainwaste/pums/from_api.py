@@ -16,12 +16,11 @@ import pandas as pd
 import pyarrow as pa
 
 from .. import config
-from ..acquire.api import api_variables, fetch_api, normalize_api_frame
+from ..acquire.api import api_variables, fetch_api
 from ..errors import ApiError, ApiKeyError
 from ..geography import state
-from ..method.classify import universe_prefilter
-from ..method.profile import Profile
 from . import schema
+from .api_values import normalize_api_frame
 from .readers import POPULATION_ROWS, Persons, canonical_batch, pandas_type
 
 
@@ -40,12 +39,18 @@ def load_api_persons(
     year: int,
     period: int,
     states: list[str],
-    profile: Profile,
+    predicates: dict[str, str],
+    prefilter,
     *,
     data_dir: str | os.PathLike | None = None,
     base_url: str | None = None,
 ) -> Persons:
-    """Universe records of `states` from the API as a canonical :class:`Persons`."""
+    """Universe records of `states` from the API as a canonical :class:`Persons`.
+
+    `predicates` narrow the request server side (``{"AGEP": "25:99", "SCHL": "21,22,23,24"}``, as
+    :func:`brainwaste.method.classify.api_predicates` makes them from a profile); `prefilter` keeps
+    the records of the universe, as for :func:`~brainwaste.pums.readers.read_persons`.
+    """
     if not config.census_api_key():
         raise ApiKeyError(
             "--source api needs a key in CENSUS_API_KEY (free at https://api.census.gov/data/key_signup.html)"
@@ -61,9 +66,6 @@ def load_api_persons(
     ]
     if missing:
         raise ApiError(f"the {year} {period}-year API lacks variable(s) {', '.join(missing)}")
-    upper = profile.max_age if profile.max_age is not None else 99
-    predicates = {"AGEP": f"{profile.min_age}:{upper}", "SCHL": ",".join(profile.education_codes)}
-    keep = universe_prefilter(profile, keep_health_workers=False)
     tables = []
     for usps in states:
         df = fetch_api(
@@ -74,7 +76,7 @@ def load_api_persons(
         tbl = canonical_batch(
             pa.Table.from_pandas(df.astype("string"), preserve_index=False), f"API {usps} {year}"
         )
-        tables.append(tbl.filter(keep(tbl)))
+        tables.append(tbl.filter(prefilter(tbl)))
     table = pa.concat_tables(tables, promote_options="default")
     has_reps = all(c in table.column_names for c in schema.REPLICATE_WEIGHTS)
     frame = table.to_pandas(types_mapper=pandas_type)

@@ -8,9 +8,10 @@ import pandas as pd
 import pytest
 from werkzeug import Request, Response
 
-from brainwaste.acquire import api_variables, cache, fetch_api, normalize_api_frame
+from brainwaste.acquire import api_variables, cache, fetch_api
 from brainwaste.acquire.api import MAX_VARIABLES, chunk_variables, encode_predicate
 from brainwaste.errors import ApiError, ApiKeyError, InputError
+from brainwaste.pums.api_values import normalize_api_frame
 
 KEY = "k3y-SECRET-0123456789abcdef"
 ENDPOINT = "/2018/acs/acs1/pums"
