@@ -15,6 +15,10 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+# The weighted sum by cell is the readers' too (population totals while reading), so it lives
+# below them in pums/weights; the estimators use it as replicate.cell_totals.
+from ..pums.weights import cell_totals  # noqa: F401
+
 #: z-value of the ACS's published 90 percent margins of error.
 Z90 = 1.645
 
@@ -88,36 +92,6 @@ def cell_codes(keys: pd.DataFrame) -> tuple[np.ndarray, pd.DataFrame]:
         codes, _ = pd.factorize(combined)
         _, first_rows = np.unique(codes, return_index=True)
     return codes.astype(np.int64), keys.iloc[first_rows].reset_index(drop=True)
-
-
-def cell_totals(codes: np.ndarray, n_cells: int, values: np.ndarray | pd.DataFrame) -> np.ndarray:
-    """Sum the rows of `values` (records x k) within each cell code 0..n_cells-1 (float64).
-
-    One pass over the records per column (`np.bincount`): no sort. A Fortran-ordered array (as
-    :func:`weight_matrix` makes), float or integer, is read in place, one contiguous column at
-    a time. `values` may also be a DataFrame of weight columns (missing values count as 0),
-    converted column by column.
-    """
-    codes = np.asarray(codes, dtype=np.intp)
-    if isinstance(values, pd.DataFrame):
-        columns = [values[c] for c in values.columns]
-    else:
-        values = np.asarray(values)
-        if values.dtype.kind not in "iuf":
-            values = values.astype(np.float64)
-        if values.ndim == 1:
-            values = values[:, None]
-        columns = [values[:, j] for j in range(values.shape[1])]
-    out = np.zeros((n_cells, len(columns)), dtype=np.float64)
-    if len(codes) == 0:
-        return out
-    if codes.min() < 0 or codes.max() >= n_cells:
-        raise ValueError("cell code out of range")
-    for j, col in enumerate(columns):
-        if isinstance(col, pd.Series):
-            col = col.to_numpy(dtype=np.float64, na_value=0.0)
-        out[:, j] = np.bincount(codes, weights=col, minlength=n_cells)
-    return out
 
 
 def standard_error(estimates: np.ndarray) -> np.ndarray:

@@ -26,8 +26,8 @@ import pyarrow.parquet as pq
 from ..acquire.products import person_csv_members
 from ..atomic import remove_stale_temp_files
 from ..errors import CorruptFileError, SchemaError
-from ..estimate.replicate import cell_totals
 from . import inputs, kept, schema, stream, survey_year, validate
+from .weights import cell_totals
 
 #: Bytes of CSV that pyarrow parses at a time. Small blocks stay in the CPU cache: on a
 #: 286-column person file, 2 MiB blocks parse about twice as fast as 16 MiB blocks.
