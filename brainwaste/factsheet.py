@@ -41,7 +41,7 @@ from .atomic import write_atomic
 from .errors import InputError
 from .figures import charts, style
 from .figures.export import SYNTHETIC_MARK, Provenance
-from .geography import NATION, state
+from .geography import NATION, place_name
 from .sentences import Finding
 
 #: Folder under REPORTS_DIR.
@@ -121,10 +121,6 @@ def sheet_stem(place: str, meta: dict) -> str:
     label = str(years[0]) if len(years) == 1 else f"{years[0]}-{years[-1]}"
     profile = re.sub(r"[^A-Za-z0-9_.-]+", "_", meta["profile"]["name"])
     return f"{place}_{label}_{int(meta['period'])}yr_{profile}"
-
-
-def _place_name(place: str) -> str:
-    return "the United States" if place == NATION else state(place).name
 
 
 def method_box(meta: dict, provenance: Provenance) -> list[tuple[str, str]]:
@@ -229,7 +225,7 @@ def draw_sheet_charts(
 ) -> list[SheetChart]:
     """Draw the fact sheet's charts into ``out_dir/figures``, most important first."""
     est = tables["estimates"]
-    name = _place_name(place)
+    name = place_name(place, "text")
     out: list[SheetChart] = []
     out.append(
         _chart(
@@ -304,7 +300,7 @@ def compose(
     findings = sentences.key_findings(est, place, prov.synthetic, definition)
     head = sentences.headline(est, place, prov.synthetic, definition)
     findings = [f for f in findings if head is None or f.text != head.text]
-    where = state(place).name if place != NATION else "the United States"
+    where = place_name(place, "text")
     every_field = meta["profile"].get("degree_set") == "all"
     who = "College graduates" if every_field else "Health-degree holders"
     title = f"{who} in {where}"

@@ -53,6 +53,17 @@ def state(code: str) -> State:
         ) from None
 
 
+#: The nation's name in each of the forms :func:`place_name` gives.
+NATION_NAMES = {"name": "United States", "text": "the United States", "short": "U.S."}
+
+
+def place_name(code: str, form: str = "name") -> str:
+    """A state's name, or the nation's (``US``) in one of three forms: "United States" as a name
+    or heading (``form="name"``), "the United States" in running text (``"text"``), "U.S." where
+    space is short (``"short"``, chart rows and titles)."""
+    return NATION_NAMES[form] if code == NATION else state(code).name
+
+
 def fifty_states_and_dc() -> list[str]:
     """USPS codes of the 50 states and DC (Puerto Rico has its own ACS, the PRCS, and is left out)."""
     return [u for u in state_table()["usps"] if u != "PR"]

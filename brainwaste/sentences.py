@@ -24,7 +24,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from .estimate.outcomes import MAX_CV, MIN_RECORDS
-from .geography import NATION, state
+from .geography import NATION, place_name
 
 #: Put before every sentence made from the synthetic sample.
 SYNTHETIC_PREFIX = "[SYNTHETIC]"
@@ -271,10 +271,6 @@ def compared(a: Estimate, b: Estimate, b_phrase: str) -> str:
 # -- findings of an estimates table ---------------------------------------------------------------
 
 
-def place_name(code: str) -> str:
-    return "the United States" if code == NATION else state(code).name
-
-
 def _capital(text: str) -> str:
     return text[:1].upper() + text[1:]
 
@@ -330,7 +326,7 @@ def headline(
     if a is None:
         return None
     text = (
-        f"In {place_name(place)}, {share_in_words(a)} of the {GROUP_WORDS[lead]} "
+        f"In {place_name(place, 'text')}, {share_in_words(a)} of the {GROUP_WORDS[lead]} "
         f"{d.who} {underutilized_words(d.underutilized)}"
     )
     if b is not None:
@@ -360,7 +356,7 @@ def key_findings(
     from the table are skipped.
     """
     d = definition if isinstance(definition, Definition) else Definition.of(definition)
-    where = place_name(place)
+    where = place_name(place, "text")
     lead = lead_group(estimates, place)
     lead_words = GROUP_WORDS[lead]
     out: list[Finding] = []

@@ -16,7 +16,7 @@ import pandas as pd
 
 from .estimate.outcomes import MAX_CV, MIN_RECORDS
 from .estimate.replicate import moe90
-from .geography import NATION, state
+from .geography import NATION, place_name
 from .method.categories import FEATURED_HEALTH_OCCUPATIONS, GROUPS, LF_OUTCOMES, groups_in
 from .wording import OUTCOME_LABELS, POPULATION_LABELS, dollars, pct
 
@@ -34,11 +34,6 @@ POPULATION_ORDER = (*GROUPS, "immigrant")
 
 #: Coefficient-of-variation bands of :func:`cv_distribution`.
 CV_BANDS = (0.0, 0.10, 0.20, MAX_CV, 0.50, np.inf)
-
-
-def place_name(code: str) -> str:
-    """ "United States" for ``US``, else the state's name."""
-    return "United States" if code == NATION else state(code).name
 
 
 def _mark(text: str, reliable) -> str:

@@ -17,7 +17,7 @@ import pandas as pd
 
 from .. import config
 from ..errors import InputError
-from ..geography import NATION, state
+from ..geography import NATION, place_name
 from . import charts, trend_charts
 from .export import Provenance
 from .gallery import GalleryFigure, write_gallery
@@ -54,10 +54,6 @@ def _name(paths: list[Path]) -> str:
     return paths[0].name.rsplit(".", 1)[0]
 
 
-def _place_name(place: str) -> str:
-    return "United States" if place == NATION else state(place).name
-
-
 def _one_year(table: pd.DataFrame | None, year: int) -> pd.DataFrame | None:
     """A table restricted to the run's year (a concatenation of runs may hold several)."""
     if table is None or "year" not in table or table["year"].nunique() <= 1:
@@ -92,7 +88,7 @@ def draw_all(tables: dict[str, pd.DataFrame], meta: dict, reports_dir: Path) -> 
     for place in places:
         add(
             charts.outcomes_by_group(est, place, prov, reports_dir),
-            f"Labor-market outcomes by group: {_place_name(place)}",
+            f"Labor-market outcomes by group: {place_name(place)}",
             "outcomes",
         )
     if states:
@@ -112,13 +108,13 @@ def draw_all(tables: dict[str, pd.DataFrame], meta: dict, reports_dir: Path) -> 
             who = (
                 "immigrants educated abroad" if "foreign_educated" in _name(paths) else "immigrants"
             )
-            add(paths, f"Most common occupations of {who}: {_place_name(place)}", "occupations")
+            add(paths, f"Most common occupations of {who}: {place_name(place)}", "occupations")
         if one.get("health_workforce") is not None:
             add(
                 charts.immigrant_share_of_health_workers(
                     one["health_workforce"], place, prov, reports_dir
                 ),
-                f"Immigrant share of health workers by occupation: {_place_name(place)}",
+                f"Immigrant share of health workers by occupation: {place_name(place)}",
                 "occupations",
             )
     for place in places:
@@ -126,7 +122,7 @@ def draw_all(tables: dict[str, pd.DataFrame], meta: dict, reports_dir: Path) -> 
             add(
                 charts.underutilization_breakdowns(one["breakdowns"], place, prov, reports_dir),
                 f"Underutilization by English ability, years in the U.S., degree field and sex: "
-                f"{_place_name(place)}",
+                f"{place_name(place)}",
                 "characteristics",
             )
     if one.get("forgone_earnings") is not None and states:
@@ -143,7 +139,7 @@ def draw_all(tables: dict[str, pd.DataFrame], meta: dict, reports_dir: Path) -> 
             )
             add(
                 charts.trend(all_years, place, trend_prov, reports_dir),
-                f"Underutilization rate over time: {_place_name(place)}",
+                f"Underutilization rate over time: {place_name(place)}",
                 "trend",
                 trend_prov.source_line(),
             )
@@ -204,7 +200,7 @@ def _draw_trend(tables, meta, places, prov, reports_dir) -> list[tuple[list[Path
     out = [
         (
             trend_charts.underutilization_trend(trend, place, tprov, reports_dir, skipped),
-            f"Underutilization rate over time: {_place_name(place)}",
+            f"Underutilization rate over time: {place_name(place)}",
         )
         for place in places
     ]

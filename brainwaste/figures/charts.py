@@ -1,14 +1,18 @@
 """Report charts: one function per chart, each taking a tidy processed table.
 
-Every function draws, writes the five files through :func:`~brainwaste.figures.export.save_figure`
-and returns their paths. Unreliable cells (``reliable`` False in the tables) are drawn hatched or
-hollow and named in the alt text, never dropped silently; a chart with no reliable cell at all
-draws a "not enough data" panel instead (its CSV still holds every cell).
+Every function selects its cells, draws them and describes them in words (the three steps are
+separate functions, see "the three steps of a chart" below), writes the five files through
+:func:`~brainwaste.figures.export.save_figure` and returns their paths. Unreliable cells
+(``reliable`` False in the tables) are drawn hatched or hollow and named in the alt text, never
+dropped silently; a chart with no reliable cell at all draws a "not enough data" panel instead
+(its CSV still holds every cell).
 """
 
 from __future__ import annotations
 
 import os
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
 from pathlib import Path
@@ -19,7 +23,7 @@ import pandas as pd
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch, Rectangle
 
-from ..geography import NATION, fifty_states_and_dc, state
+from ..geography import NATION, fifty_states_and_dc, place_name
 from ..method.categories import (
     FEATURED_HEALTH_OCCUPATIONS,
     GROUPS,
@@ -45,14 +49,6 @@ NO_DATA = "Not enough data"
 _MARK_IN = 0.2
 _TITLE_IN = 0.62
 _FOOT_IN = 0.32
-
-
-def _place(code: str) -> str:
-    return "the United States" if code == NATION else state(code).name
-
-
-def _place_short(code: str) -> str:
-    return "U.S." if code == NATION else state(code).name
 
 
 def _fmt_share(share: float, moe: float) -> str:
@@ -179,6 +175,70 @@ def _mark_unreliable(bars, reliable) -> None:
             bar.set_hatchcolor(style.UNRELIABLE_HATCH_COLOR)
 
 
+def _finish(fig, handles: list, unreliable: bool, sel, hollow: bool = False, **margins) -> None:
+    """Legend (with the unreliable marker when needed) under the titles, the note, the margins."""
+    h = fig.get_figheight()
+    fig.legend(
+        handles=_legend_unreliable(handles, hollow=hollow) if unreliable else handles,
+        loc="upper left", ncol=4, bbox_to_anchor=(0.01, 1 - (_MARK_IN + 0.5) / h), fontsize=8,
+    )  # fmt: skip
+    note = style.UNRELIABLE_NOTE_MARKERS if hollow else style.UNRELIABLE_NOTE_BARS
+    _layout(fig, sel.title, sel.subtitle, note if unreliable else "")
+    _margins(fig, **margins)
+
+
+# -- the three steps of a chart -------------------------------------------------------------------
+#
+# Each chart below is three functions: ``_select_X`` takes the cells it shows from a processed
+# table and names them (a :class:`Selection`: the data that becomes the figure's CSV, the file
+# name, the titles, how one cell reads in the alt text); ``_draw_X`` draws them and returns the
+# figure; ``_describe_X`` writes the alt text. The public function ``X`` runs the three through
+# :func:`_render`, which draws the "not enough data" panel instead when no cell is reliable.
+
+
+@dataclass
+class Selection:
+    """What a chart shows: its cells and its words."""
+
+    data: pd.DataFrame  # the cells drawn, written as the figure's CSV
+    name: str  # file name without suffix
+    title: str
+    subtitle: str
+    cell: Callable  # one cell (a row of `data`) in words, for the lists of the alt text
+    empty: str  # the panel's reason when no cell is reliable
+    subject: str  # what the chart shows, for the alt text of that panel
+    place: str | None = None
+    focus: str | None = None
+    groups: Sequence[str] = ()
+    lead: str | None = None
+    extra: dict = field(default_factory=dict)  # what one chart's draw and describe steps share
+
+
+def _render(
+    sel: Selection,
+    draw: Callable[[Selection], plt.Figure],
+    describe: Callable[[Selection], str],
+    provenance: Provenance,
+    reports_dir: str | os.PathLike,
+) -> list[Path]:
+    """Draw and describe a selection (or the "not enough data" panel) and write its files."""
+    if not _reliable(sel.data).any():
+        fig = _no_data_figure(sel.title, sel.subtitle, sel.empty)
+        alt = _no_data_alt(sel.subject, [sel.cell(r) for r in sel.data.itertuples()])
+    else:
+        fig = draw(sel)
+        alt = describe(sel)
+    return save_figure(fig, sel.name, sel.data, alt, provenance, reports_dir, sel.title)
+
+
+def _state_and_group(r) -> str:
+    return f"{place_name(r.state, 'short')}, {style.POPULATION_LABELS[r.population]}"
+
+
+def _title_of(r) -> str:
+    return f"{r.title}"
+
+
 # -- 1. outcomes by group -------------------------------------------------------------------------
 
 
@@ -191,25 +251,35 @@ def outcomes_by_group(
     Right, apart because its denominator differs: the share of the group not in the labor force.
     """
     style.apply()
+    sel = _select_outcomes_by_group(estimates, place)
+    return _render(
+        sel, _draw_outcomes_by_group, _describe_outcomes_by_group, provenance, reports_dir
+    )
+
+
+def _select_outcomes_by_group(estimates: pd.DataFrame, place: str) -> Selection:
     e = estimates[(estimates["state"] == place) & (estimates["breakdown"] == "none")]
     groups = [g for g in groups_in(e) if e.loc[e["population"] == g, "count"].notna().any()]
     data = e[e["population"].isin(groups) & e["outcome"].isin([*LF_OUTCOMES, "not_in_labor_force"])]
-    data = _estimates_data(data)
-    name = f"outcomes_by_group_{place.lower()}"
-    title = f"Where college-educated health-degree holders work: {_place_short(place)}"
-    subtitle = "Share of each group's civilian labor force, ages 25+, with 90% margins of error"
 
-    def describe(r) -> str:
+    def cell(r) -> str:
         return f"{style.POPULATION_LABELS[r.population]}, {style.OUTCOME_LABELS[r.outcome].lower()}"
 
-    if not _reliable(data).any():
-        fig = _no_data_figure(title, subtitle, f"No reliable estimate for {_place(place)}.")
-        alt = _no_data_alt(
-            f"labor-market outcomes of health-degree holders in {_place(place)}.",
-            [describe(r) for r in data.itertuples()],
-        )
-        return save_figure(fig, name, data, alt, provenance, reports_dir, title)
+    return Selection(
+        data=_estimates_data(data),
+        name=f"outcomes_by_group_{place.lower()}",
+        title=f"Where college-educated health-degree holders work: {place_name(place, 'short')}",
+        subtitle="Share of each group's civilian labor force, ages 25+, with 90% margins of error",
+        cell=cell,
+        empty=f"No reliable estimate for {place_name(place, 'text')}.",
+        subject=f"labor-market outcomes of health-degree holders in {place_name(place, 'text')}.",
+        place=place,
+        groups=groups,
+    )
 
+
+def _draw_outcomes_by_group(sel: Selection) -> plt.Figure:
+    data, groups = sel.data, sel.groups
     fig, (ax, ax2) = plt.subplots(
         1, 2, figsize=(9, 5.2), gridspec_kw={"width_ratios": [4, 1.1], "wspace": 0.3}
     )
@@ -253,11 +323,15 @@ def outcomes_by_group(
         handles=handles, loc="upper left", ncol=4, bbox_to_anchor=(0.01, 1 - 0.72 / 5.2),
         fontsize=8, handlelength=1.5, columnspacing=1.2,
     )  # fmt: skip
-    _layout(fig, title, subtitle, style.UNRELIABLE_NOTE_BARS if unreliable else "")
+    _layout(fig, sel.title, sel.subtitle, style.UNRELIABLE_NOTE_BARS if unreliable else "")
     _margins(fig, top_extra=0.3, bottom_extra=0.1 if unreliable else 0, left=0.08, right=0.98)
+    return fig
 
+
+def _describe_outcomes_by_group(sel: Selection) -> str:
+    data = sel.data
     lines = []
-    for g in groups:
+    for g in sel.groups:
         d = data[data["population"] == g].set_index("outcome")
         parts = [
             f"{style.OUTCOME_LABELS[o].lower()} {_fmt_share(d.at[o, 'share'], d.at[o, 'share_moe90'])}"
@@ -272,15 +346,14 @@ def outcomes_by_group(
                 " of all in the group"
             )
         lines.append(f"{style.POPULATION_LABELS[g]}: " + ", ".join(parts) + nilf + ".")
-    alt = (
+    return (
         "Grouped bar chart of the labor-market outcomes of college-educated health-degree holders "
-        f"in {_place(place)}, as shares of each group's civilian labor force with 90% margins of "
+        f"in {place_name(sel.place, 'text')}, as shares of each group's civilian labor force with 90% margins of "
         "error; a separate panel shows the share not in the labor force. "
         + " ".join(lines)
         + " "
-        + _flagged(data, describe)
+        + _flagged(data, sel.cell)
     )
-    return save_figure(fig, name, data, alt, provenance, reports_dir, title)
 
 
 # -- 2. underutilization by state -----------------------------------------------------------------
@@ -326,7 +399,7 @@ def _dot_rows(
                 facecolors=color if good else "white", edgecolors=color, linewidths=1.1, zorder=3,
                 label=style.POPULATION_LABELS[g] if good else None,
             )  # fmt: skip
-    ax.set_yticks(range(len(rows)), [_place_short(s) for s in rows])
+    ax.set_yticks(range(len(rows)), [place_name(s, "short") for s in rows])
     ax.set_ylim(len(rows) - 0.5, -0.5)
     ax.tick_params(axis="y", length=0)
     ax.grid(axis="x", color="#E5E5E5", lw=0.6)
@@ -373,53 +446,69 @@ def underutilization_by_state(
 ) -> list[Path]:
     """Underutilization rate of each group by state, sorted, focus state highlighted, with MOE."""
     style.apply()
+    sel = _select_underutilization_by_state(estimates, focus)
+    return _render(
+        sel,
+        _draw_underutilization_by_state,
+        _describe_underutilization_by_state,
+        provenance,
+        reports_dir,
+    )
+
+
+def _select_underutilization_by_state(estimates: pd.DataFrame, focus: str | None) -> Selection:
     e = estimates[(estimates["breakdown"] == "none") & (estimates["outcome"] == "underutilized")]
     groups = groups_in(e)
     lead = _lead(groups)
-    data = _estimates_data(e[e["population"].isin(groups)])
-    name = "underutilization_by_state"
-    title = "Underutilization of health-degree holders by state"
-    subtitle = (
-        "Share of the group's labor force in low-skilled jobs or unemployed, with 90% margins of "
-        f"error; sorted by {style.POPULATION_LABELS[lead].lower()}"
+    return Selection(
+        data=_estimates_data(e[e["population"].isin(groups)]),
+        name="underutilization_by_state",
+        title="Underutilization of health-degree holders by state",
+        subtitle=(
+            "Share of the group's labor force in low-skilled jobs or unemployed, with 90% margins "
+            f"of error; sorted by {style.POPULATION_LABELS[lead].lower()}"
+        ),
+        cell=_state_and_group,
+        empty="No state has a reliable underutilization rate.",
+        subject="underutilization rates of health-degree holders by state.",
+        focus=focus,
+        groups=groups,
+        lead=lead,
     )
 
-    def describe(r) -> str:
-        return f"{_place_short(r.state)}, {style.POPULATION_LABELS[r.population]}"
 
-    if not _reliable(data).any():
-        fig = _no_data_figure(title, subtitle, "No state has a reliable underutilization rate.")
-        alt = _no_data_alt(
-            "underutilization rates of health-degree holders by state.",
-            [describe(r) for r in data.itertuples()],
-        )
-        return save_figure(fig, name, data, alt, provenance, reports_dir, title)
-
+def _draw_underutilization_by_state(sel: Selection) -> plt.Figure:
+    data = sel.data
     states = data.loc[data["state"] != NATION]
-    rows = _state_order(states, lead, "share")
+    rows = _state_order(states, sel.lead, "share")
     if (data["state"] == NATION).any():
         rows = [NATION, *rows]
     height = 1.9 + 0.24 * len(rows)
     fig, ax = plt.subplots(figsize=(8, max(height, 4.2)))
-    _dot_rows(ax, data, rows, groups, "share", "share_moe90")
-    _highlight_rows(ax, rows, focus)
+    _dot_rows(ax, data, rows, sel.groups, "share", "share_moe90")
+    _highlight_rows(ax, rows, sel.focus)
     ax.xaxis.set_major_formatter(style.PERCENT)
     ax.set_xlim(-0.015, min(1.0, ax.get_xlim()[1]))
     _finish_dot_plot(
-        fig, ax, data, "Underutilization rate (share of the labor force)", title, subtitle
+        fig, ax, data, "Underutilization rate (share of the labor force)", sel.title, sel.subtitle
     )
+    return fig
 
+
+def _describe_underutilization_by_state(sel: Selection) -> str:
+    data, groups, lead = sel.data, sel.groups, sel.lead
+    states = data.loc[data["state"] != NATION]
     lead_rows = data[(data["population"] == lead) & (data["state"] != NATION) & _reliable(data)]
     lead_rows = lead_rows.sort_values("share", ascending=False)
     top = ", ".join(
-        f"{_place_short(r.state)} {_fmt_share(r.share, r.share_moe90)}"
+        f"{place_name(r.state, 'short')} {_fmt_share(r.share, r.share_moe90)}"
         for r in lead_rows.head(5).itertuples()
     )
     summary = []
-    for place in dict.fromkeys([p for p in (focus, NATION) if p in set(data["state"])]):
+    for place in dict.fromkeys([p for p in (sel.focus, NATION) if p in set(data["state"])]):
         d = data[data["state"] == place].set_index("population")
         summary.append(
-            f"{_place(place)}: "
+            f"{place_name(place, 'text')}: "
             + ", ".join(
                 f"{style.POPULATION_LABELS[g]} {_fmt_share(d.at[g, 'share'], d.at[g, 'share_moe90'])}"
                 for g in groups
@@ -427,7 +516,7 @@ def underutilization_by_state(
             )
             + "."
         )
-    alt = (
+    return (
         f"Dot plot of the underutilization rate (low-skilled job or unemployed, as a share of the "
         f"labor force) of college-educated health-degree holders in {len(states['state'].unique())} "
         f"states, one row per state, for {', '.join(style.POPULATION_LABELS[g] for g in groups)}, "
@@ -439,9 +528,8 @@ def underutilization_by_state(
         )
         + " ".join(summary)
         + " "
-        + _flagged(data, describe)
+        + _flagged(data, sel.cell)
     )
-    return save_figure(fig, name, data, alt, provenance, reports_dir, title)
 
 
 # -- 3. tile-grid map -----------------------------------------------------------------------------
@@ -500,42 +588,56 @@ def underutilization_map(
     grey with the rate in brackets, states not in the run are dashed outlines.
     """
     style.apply()
+    sel = _select_underutilization_map(estimates)
+    return _render(
+        sel, _draw_underutilization_map, _describe_underutilization_map, provenance, reports_dir
+    )
+
+
+def _select_underutilization_map(estimates: pd.DataFrame) -> Selection:
     e = estimates[(estimates["breakdown"] == "none") & (estimates["outcome"] == "underutilized")]
     groups = groups_in(e)
     panels = (_lead(groups), "us_born")
     data = _estimates_data(e[e["population"].isin(panels) & (e["state"] != NATION)])
-    present = set(data["state"])
-    name = "underutilization_map"
-    title = "Underutilization of health-degree holders, by state"
-    subtitle = "Share of the group's labor force in low-skilled jobs or unemployed"
-
-    def describe(r) -> str:
-        return f"{_place_short(r.state)}, {style.POPULATION_LABELS[r.population]}"
-
-    if not _reliable(data).any():
-        fig = _no_data_figure(title, subtitle, "No state has a reliable underutilization rate.")
-        alt = _no_data_alt(
-            "tile map of underutilization rates by state.", [describe(r) for r in data.itertuples()]
-        )
-        return save_figure(fig, name, data, alt, provenance, reports_dir, title)
-
-    ok = data[_reliable(data)]
-    vmax = max(0.05, float(np.ceil(ok["share"].max() * 20) / 20))
-    norm = plt.Normalize(0, vmax)
-    cmap = plt.get_cmap(style.SEQUENTIAL_CMAP)
-    fig, axes = plt.subplots(1, 2, figsize=(11, 5.2), gridspec_kw={"wspace": 0.06})
     nation = estimates[
         (estimates["state"] == NATION)
         & (estimates["breakdown"] == "none")
         & (estimates["outcome"] == "underutilized")
     ].set_index("population")
+    present = set(data["state"])
+    return Selection(
+        data=data,
+        name="underutilization_map",
+        title="Underutilization of health-degree holders, by state",
+        subtitle="Share of the group's labor force in low-skilled jobs or unemployed",
+        cell=_state_and_group,
+        empty="No state has a reliable underutilization rate.",
+        subject="tile map of underutilization rates by state.",
+        groups=groups,
+        extra={
+            "panels": panels,
+            "nation": nation,
+            "present": present,
+            "missing": sorted(set(fifty_states_and_dc()) - present),
+        },
+    )
+
+
+def _draw_underutilization_map(sel: Selection) -> plt.Figure:
+    data, panels, present = sel.data, sel.extra["panels"], sel.extra["present"]
+    nation, missing = sel.extra["nation"], sel.extra["missing"]
+    ok = data[_reliable(data)]
+    vmax = max(0.05, float(np.ceil(ok["share"].max() * 20) / 20))
+    norm = plt.Normalize(0, vmax)
+    cmap = plt.get_cmap(style.SEQUENTIAL_CMAP)
+    fig, axes = plt.subplots(1, 2, figsize=(11, 5.2), gridspec_kw={"wspace": 0.06})
     for ax, g in zip(axes, panels, strict=True):
         _map_panel(ax, data[data["population"] == g], norm, cmap, present)
         head = style.POPULATION_LABELS[g]
         if g in nation.index and pd.notna(nation.at[g, "share"]):
             head += f" (U.S.: {_fmt_share(nation.at[g, 'share'], nation.at[g, 'share_moe90'])})"
         ax.set_title(head, fontsize=10, loc="left")
-    _layout(fig, title, subtitle)
+    _layout(fig, sel.title, sel.subtitle)
     _margins(fig, top_extra=0.05, bottom_extra=0.55, left=0.01, right=0.99)
     cax = fig.add_axes((0.06, (_FOOT_IN + 0.33) / 5.2, 0.3, 0.04))
     cb = fig.colorbar(
@@ -545,7 +647,6 @@ def underutilization_map(
     cb.set_label("Underutilization rate", fontsize=8)
     cb.outline.set_visible(False)
     cb.set_ticks(np.arange(0, vmax + 1e-9, 0.05 if vmax >= 0.15 else 0.01))
-    missing = sorted(set(fifty_states_and_dc()) - present)
     handles = []
     if not _reliable(data).all():
         handles.append(Patch(facecolor="#F2F2F2", edgecolor="#888888", hatch=style.UNRELIABLE_HATCH,
@@ -556,7 +657,12 @@ def underutilization_map(
     if handles:
         fig.legend(handles=handles, loc="lower left", bbox_to_anchor=(0.42, (_FOOT_IN + 0.12) / 5.2),
                    ncol=1, fontsize=7.5)  # fmt: skip
+    return fig
 
+
+def _describe_underutilization_map(sel: Selection) -> str:
+    data, panels, missing = sel.data, sel.extra["panels"], sel.extra["missing"]
+    ok = data[_reliable(data)]
     parts = []
     for g in panels:
         d = ok[ok["population"] == g].sort_values("share", ascending=False)
@@ -567,15 +673,15 @@ def underutilization_map(
         if len(d) == 1:
             parts.append(
                 f"{style.POPULATION_LABELS[g]}: one state with a reliable rate, "
-                f"{_place_short(hi.state)} {_fmt_share(hi.share, hi.share_moe90)}."
+                f"{place_name(hi.state, 'short')} {_fmt_share(hi.share, hi.share_moe90)}."
             )
             continue
         parts.append(
             f"{style.POPULATION_LABELS[g]}: {len(d)} states with reliable rates, from "
-            f"{_place_short(lo.state)} {_fmt_share(lo.share, lo.share_moe90)} to "
-            f"{_place_short(hi.state)} {_fmt_share(hi.share, hi.share_moe90)}."
+            f"{place_name(lo.state, 'short')} {_fmt_share(lo.share, lo.share_moe90)} to "
+            f"{place_name(hi.state, 'short')} {_fmt_share(hi.share, hi.share_moe90)}."
         )
-    alt = (
+    return (
         "Two tile-grid maps of the United States, one square per state, coloured by the "
         "underutilization rate of college-educated health-degree holders (low-skilled job or "
         f"unemployed, share of the labor force): {style.POPULATION_LABELS[panels[0]]} on the left, "
@@ -583,9 +689,8 @@ def underutilization_map(
         + " ".join(parts)
         + (f" States not in this run: {', '.join(missing)}." if missing else "")
         + " "
-        + _flagged(data, describe)
+        + _flagged(data, sel.cell)
     )
-    return save_figure(fig, name, data, alt, provenance, reports_dir, title)
 
 
 # -- 4. occupations of the foreign-educated -------------------------------------------------------
@@ -612,6 +717,15 @@ def occupations_of_group(
     the holders of that field.
     """
     style.apply()
+    sel = _select_occupations_of_group(occupations, place, population, top)
+    return _render(
+        sel, _draw_occupations_of_group, _describe_occupations_of_group, provenance, reports_dir
+    )
+
+
+def _select_occupations_of_group(
+    occupations: pd.DataFrame, place: str, population: str | None, top: int
+) -> Selection:
     o = occupations[occupations["state"] == place]
     if population is None:
         has_split = (o["population"] == "immigrant_foreign_educated").any()
@@ -622,35 +736,33 @@ def occupations_of_group(
     data = o.sort_values(["count", "occp2018"], ascending=[False, True]).head(top)[cols]
     data = data.reset_index(drop=True)
     fields = occupations["degree_field"].dropna().unique() if "degree_field" in occupations else []
-    field = str(fields[0]) if len(fields) == 1 else None
+    field_ = str(fields[0]) if len(fields) == 1 else None
     who = style.POPULATION_LABELS[population]
     holders = "health-degree holders"
-    if field:
-        who = f"{who} with a degree in {style.category_label(field).lower()}"
-        holders = f"holders of a degree in {style.category_label(field).lower()}"
-    name = f"occupations_{population}{'_' + field if field else ''}_{place.lower()}"
-    title = f"Where {who.lower()} work: {_place_short(place)}"
-    subtitle = (
-        f"Employed college-educated {holders}, {min(top, len(data))} most common "
-        "occupations, with 90% margins of error"
+    if field_:
+        who = f"{who} with a degree in {style.category_label(field_).lower()}"
+        holders = f"holders of a degree in {style.category_label(field_).lower()}"
+    return Selection(
+        data=data,
+        name=f"occupations_{population}{'_' + field_ if field_ else ''}_{place.lower()}",
+        title=f"Where {who.lower()} work: {place_name(place, 'short')}",
+        subtitle=(
+            f"Employed college-educated {holders}, {min(top, len(data))} most common "
+            "occupations, with 90% margins of error"
+        ),
+        cell=_title_of,
+        empty=f"No occupation of {who.lower()} in {place_name(place, 'text')} has a reliable count.",
+        subject=(
+            f"most common occupations of {who.lower()}"
+            f"{'' if field_ else ' with a health degree'} in {place_name(place, 'text')}."
+        ),
+        place=place,
+        extra={"total": total, "who": who, "field": field_},
     )
 
-    def describe(r) -> str:
-        return f"{r.title}"
 
-    if not _reliable(data).any():
-        fig = _no_data_figure(
-            title,
-            subtitle,
-            f"No occupation of {who.lower()} in {_place(place)} has a reliable count.",
-        )
-        alt = _no_data_alt(
-            f"most common occupations of {who.lower()}"
-            f"{'' if field else ' with a health degree'} in {_place(place)}.",
-            [describe(r) for r in data.itertuples()],
-        )
-        return save_figure(fig, name, data, alt, provenance, reports_dir, title)
-
+def _draw_occupations_of_group(sel: Selection) -> plt.Figure:
+    data = sel.data
     fig, ax = plt.subplots(figsize=(9, 1.9 + 0.34 * len(data)))
     y = np.arange(len(data))
     colors = [style.SKILL_TIER_COLORS.get(t, style.OKABE_ITO["grey"]) for t in data["skill_tier"]]
@@ -677,15 +789,12 @@ def occupations_of_group(
     handles = [
         Patch(color=style.SKILL_TIER_COLORS[t], label=style.SKILL_TIER_LABELS[t]) for t in tiers
     ]
-    unreliable = not ok.all()
-    h = fig.get_figheight()
-    fig.legend(
-        handles=_legend_unreliable(handles) if unreliable else handles, loc="upper left", ncol=4,
-        bbox_to_anchor=(0.01, 1 - (_MARK_IN + 0.5) / h), fontsize=8,
-    )  # fmt: skip
-    _layout(fig, title, subtitle, style.UNRELIABLE_NOTE_BARS if unreliable else "")
-    _margins(fig, top_extra=0.3, bottom_extra=0.2, left=0.36, right=0.97)
+    _finish(fig, handles, not ok.all(), sel, top_extra=0.3, bottom_extra=0.2, left=0.36, right=0.97)
+    return fig
 
+
+def _describe_occupations_of_group(sel: Selection) -> str:
+    data, total, who, field_ = sel.data, sel.extra["total"], sel.extra["who"], sel.extra["field"]
     listed = "; ".join(
         f"{r.title} {_fmt_count(r.count, r.count_moe90)} ({style.pct(r.share_of_employed)}, "
         f"{r.skill_tier}-skilled)"
@@ -693,15 +802,14 @@ def occupations_of_group(
     )
     covered = data["count"].sum() / total if total else np.nan
     low = data.loc[data["skill_tier"] == "low", "count"].sum() / total if total else np.nan
-    alt = (
+    return (
         f"Horizontal bar chart of the {len(data)} most common occupations of employed "
-        f"{who.lower()}{'' if field else ' with a health degree'} in {_place(place)}, weighted "
+        f"{who.lower()}{'' if field_ else ' with a health degree'} in {place_name(sel.place, 'text')}, weighted "
         "counts with 90% margins "
         f"of error, coloured by skill tier. Together they hold {style.pct(covered)} of the group's "
         f"{total:,.0f} employed; the low-skilled ones among them {style.pct(low)}. {listed}. "
-        + _flagged(data, describe)
+        + _flagged(data, sel.cell)
     )
-    return save_figure(fig, name, data, alt, provenance, reports_dir, title)
 
 
 # -- 5. immigrant share of health workers ---------------------------------------------------------
@@ -725,32 +833,33 @@ def immigrant_share_of_health_workers(
     A share counts as reliable when both the workers and the immigrants among them are.
     """
     style.apply()
+    sel = _select_immigrant_share(health_workforce, place, occupations)
+    return _render(sel, _draw_immigrant_share, _describe_immigrant_share, provenance, reports_dir)
+
+
+def _select_immigrant_share(
+    health_workforce: pd.DataFrame, place: str, occupations: tuple[str, ...]
+) -> Selection:
     h = health_workforce[health_workforce["state"] == place]
     h = h[h["occp2018"].isin(["all_health", *occupations])].copy()
     h["reliable"] = _reliable(h) & _reliable(h, "immigrants_reliable")
     h["_all"] = h["occp2018"] != "all_health"
     h = h.sort_values(["_all", "immigrant_share", "occp2018"], ascending=[True, False, True])
     cols = [c for c in HEALTH_COLUMNS if c in h.columns]
-    data = h[cols].reset_index(drop=True)
-    name = f"immigrant_share_health_workers_{place.lower()}"
-    title = f"Immigrants in the health workforce: {_place_short(place)}"
-    subtitle = "Share of workers born abroad, employed civilians of any education, with 90% margins of error"
+    return Selection(
+        data=h[cols].reset_index(drop=True),
+        name=f"immigrant_share_health_workers_{place.lower()}",
+        title=f"Immigrants in the health workforce: {place_name(place, 'short')}",
+        subtitle="Share of workers born abroad, employed civilians of any education, with 90% margins of error",
+        cell=_title_of,
+        empty=f"No health occupation in {place_name(place, 'text')} has a reliable immigrant share.",
+        subject=f"immigrant share of health workers by occupation in {place_name(place, 'text')}.",
+        place=place,
+    )
 
-    def describe(r) -> str:
-        return f"{r.title}"
 
-    if not _reliable(data).any():
-        fig = _no_data_figure(
-            title,
-            subtitle,
-            f"No health occupation in {_place(place)} has a reliable immigrant share.",
-        )
-        alt = _no_data_alt(
-            f"immigrant share of health workers by occupation in {_place(place)}.",
-            [describe(r) for r in data.itertuples()],
-        )
-        return save_figure(fig, name, data, alt, provenance, reports_dir, title)
-
+def _draw_immigrant_share(sel: Selection) -> plt.Figure:
+    data = sel.data
     fig, ax = plt.subplots(figsize=(9, 1.9 + 0.34 * len(data)))
     y = np.arange(len(data))
     is_all = (data["occp2018"] == "all_health").to_numpy()
@@ -773,7 +882,8 @@ def immigrant_share_of_health_workers(
         for t, c in zip(data["title"].fillna(data["occp2018"]), data["count"], strict=True)
     ]
     ax.set_yticks(y, labels)
-    ax.get_yticklabels()[0].set_fontweight("bold") if is_all.any() else None
+    if is_all.any():
+        ax.get_yticklabels()[0].set_fontweight("bold")
     ax.set_ylim(len(data) - 0.5, -0.6)
     ax.tick_params(axis="y", length=0)
     ax.xaxis.set_major_formatter(style.PERCENT)
@@ -790,20 +900,24 @@ def immigrant_share_of_health_workers(
         ax.text(x + right * 0.01, yi, style.pct(r.immigrant_share), va="center", fontsize=7.5)
     ax.set_xlim(0, min(1.0, right * 1.12) if right > 0 else 1)
     unreliable = not ok.all()
-    _layout(fig, title, subtitle, style.UNRELIABLE_NOTE_BARS if unreliable else "")
+    _layout(fig, sel.title, sel.subtitle, style.UNRELIABLE_NOTE_BARS if unreliable else "")
     _margins(fig, top_extra=0.0, bottom_extra=0.2, left=0.4, right=0.97)
+    return fig
 
+
+def _describe_immigrant_share(sel: Selection) -> str:
+    data = sel.data
+    n_all = int((data["occp2018"] == "all_health").sum())
     listed = "; ".join(
         f"{r.title} {_fmt_share(r.immigrant_share, r.immigrant_share_moe90)}"
         for r in data.itertuples()
     )
-    alt = (
+    return (
         f"Horizontal bar chart of the share of immigrants (foreign born) among employed workers in "
-        f"{len(data) - int(is_all.sum())} health occupations in {_place(place)}, with 90% margins "
+        f"{len(data) - n_all} health occupations in {place_name(sel.place, 'text')}, with 90% margins "
         f"of error; the first bar and the dashed line are all health occupations together. "
-        f"{listed}. " + _flagged(data, describe)
+        f"{listed}. " + _flagged(data, sel.cell)
     )
-    return save_figure(fig, name, data, alt, provenance, reports_dir, title)
 
 
 # -- 6. breakdowns --------------------------------------------------------------------------------
@@ -825,6 +939,11 @@ def underutilization_breakdowns(
     """Underutilization rate by English ability, years since arrival, degree field and sex, per
     group, in small multiples. Cells with no sample records are left empty (and named)."""
     style.apply()
+    sel = _select_breakdowns(breakdowns, place, panels)
+    return _render(sel, _draw_breakdowns, _describe_breakdowns, provenance, reports_dir)
+
+
+def _select_breakdowns(breakdowns: pd.DataFrame, place: str, panels: tuple[str, ...]) -> Selection:
     b = breakdowns[
         (breakdowns["state"] == place)
         & (breakdowns["outcome"] == "underutilized")
@@ -837,27 +956,29 @@ def underutilization_breakdowns(
     # has no row to show in that panel
     present = b.groupby(["breakdown", "population"])["n_unweighted"].transform("sum") > 0
     data = _estimates_data(b[present])
-    panels = tuple(p for p in panels if (data["breakdown"] == p).any())
-    name = f"underutilization_breakdowns_{place.lower()}"
-    title = f"Underutilization by personal characteristics: {_place_short(place)}"
-    subtitle = "Share of the group's labor force in low-skilled jobs or unemployed, with 90% margins of error"
 
-    def describe(r) -> str:
+    def cell(r) -> str:
         return (
             f"{style.POPULATION_LABELS[r.population]}, {style.BREAKDOWN_LABELS[r.breakdown].lower()}"
             f": {style.category_label(r.category).lower()}"
         )
 
-    if not _reliable(data).any():
-        fig = _no_data_figure(
-            title, subtitle, f"No breakdown category in {_place(place)} has a reliable rate."
-        )
-        alt = _no_data_alt(
-            f"underutilization rates by characteristic in {_place(place)}.",
-            [describe(r) for r in data.itertuples()],
-        )
-        return save_figure(fig, name, data, alt, provenance, reports_dir, title)
+    return Selection(
+        data=data,
+        name=f"underutilization_breakdowns_{place.lower()}",
+        title=f"Underutilization by personal characteristics: {place_name(place, 'short')}",
+        subtitle="Share of the group's labor force in low-skilled jobs or unemployed, with 90% margins of error",
+        cell=cell,
+        empty=f"No breakdown category in {place_name(place, 'text')} has a reliable rate.",
+        subject=f"underutilization rates by characteristic in {place_name(place, 'text')}.",
+        place=place,
+        groups=groups,
+        extra={"panels": tuple(p for p in panels if (data["breakdown"] == p).any())},
+    )
 
+
+def _draw_breakdowns(sel: Selection) -> plt.Figure:
+    data, groups, panels = sel.data, sel.groups, sel.extra["panels"]
     ncols = 2
     nrows = int(np.ceil(len(panels) / ncols))
     ncat = [len(data.loc[data["breakdown"] == p, "category"].unique()) for p in panels]
@@ -905,13 +1026,12 @@ def underutilization_breakdowns(
         Patch(color=style.POPULATION_COLORS[g], label=style.POPULATION_LABELS[g]) for g in groups
     ]
     unreliable = not _reliable(data).all()
-    fig.legend(
-        handles=_legend_unreliable(handles) if unreliable else handles, loc="upper left", ncol=4,
-        bbox_to_anchor=(0.01, 1 - (_MARK_IN + 0.5) / fig_h), fontsize=8,
-    )  # fmt: skip
-    _layout(fig, title, subtitle, style.UNRELIABLE_NOTE_BARS if unreliable else "")
-    _margins(fig, top_extra=0.45, bottom_extra=0.1, left=0.16, right=0.98)
+    _finish(fig, handles, unreliable, sel, top_extra=0.45, bottom_extra=0.1, left=0.16, right=0.98)
+    return fig
 
+
+def _describe_breakdowns(sel: Selection) -> str:
+    data, panels = sel.data, sel.extra["panels"]
     parts = []
     for panel in panels:
         d = data[(data["breakdown"] == panel) & _reliable(data)]
@@ -927,16 +1047,15 @@ def underutilization_breakdowns(
             )
             + "."
         )
-    alt = (
+    return (
         "Small multiples of horizontal bar charts: the underutilization rate (low-skilled job or "
         f"unemployed, share of the labor force) of college-educated health-degree holders in "
-        f"{_place(place)} by {', '.join(style.BREAKDOWN_LABELS[p].lower() for p in panels)}, for "
+        f"{place_name(sel.place, 'text')} by {', '.join(style.BREAKDOWN_LABELS[p].lower() for p in panels)}, for "
         f"each group, with 90% margins of error. Reliable rates: "
         + " ".join(parts)
         + " "
-        + _flagged(data, describe)
+        + _flagged(data, sel.cell)
     )
-    return save_figure(fig, name, data, alt, provenance, reports_dir, title)
 
 
 # -- 7. forgone earnings --------------------------------------------------------------------------
@@ -956,41 +1075,51 @@ def forgone_earnings_by_state(
 ) -> list[Path]:
     """Annual earnings forgone by underutilized health-degree holders, by state and group."""
     style.apply()
+    sel = _select_forgone_earnings(forgone, focus)
+    return _render(sel, _draw_forgone_earnings, _describe_forgone_earnings, provenance, reports_dir)
+
+
+def _select_forgone_earnings(forgone: pd.DataFrame, focus: str | None) -> Selection:
     f = forgone.copy()
     split = f[f["population"].isin(GROUPS[1:])]
     groups = GROUPS if (split["n_unweighted"] > 0).any() else GROUPS_UNSPLIT
-    lead = _lead(groups)
     cols = [c for c in FORGONE_COLUMNS if c in f.columns]
-    data = f[f["population"].isin(groups)][cols].reset_index(drop=True)
-    name = "forgone_earnings_by_state"
-    title = "Earnings forgone through underutilization, by state"
     # which year's dollars (tables written before the column existed: the survey year's)
     dollars = f["dollars"].iloc[0] if "dollars" in f and len(f) else "survey-year dollars"
-    subtitle = (
-        "Annual earnings gap to skill-matched workers, summed over each group's underutilized, "
-        f"millions of {dollars}"
+    return Selection(
+        data=f[f["population"].isin(groups)][cols].reset_index(drop=True),
+        name="forgone_earnings_by_state",
+        title="Earnings forgone through underutilization, by state",
+        subtitle=(
+            "Annual earnings gap to skill-matched workers, summed over each group's underutilized, "
+            f"millions of {dollars}"
+        ),
+        cell=_state_and_group,
+        empty="No state has a reliable forgone-earnings estimate.",
+        subject="annual earnings forgone by underutilized health-degree holders, by state.",
+        focus=focus,
+        groups=groups,
+        lead=_lead(groups),
+        extra={"dollars": dollars},
     )
 
-    def describe(r) -> str:
-        return f"{_place_short(r.state)}, {style.POPULATION_LABELS[r.population]}"
 
-    if not _reliable(data).any():
-        fig = _no_data_figure(title, subtitle, "No state has a reliable forgone-earnings estimate.")
-        alt = _no_data_alt(
-            "annual earnings forgone by underutilized health-degree holders, by state.",
-            [describe(r) for r in data.itertuples()],
-        )
-        return save_figure(fig, name, data, alt, provenance, reports_dir, title)
-
+def _draw_forgone_earnings(sel: Selection) -> plt.Figure:
+    data = sel.data
     states = data[data["state"] != NATION]
-    rows = _state_order(states, lead, "forgone_earnings")
+    rows = _state_order(states, sel.lead, "forgone_earnings")
     fig, ax = plt.subplots(figsize=(8, max(1.9 + 0.24 * len(rows), 4.2)))
-    _dot_rows(ax, states, rows, groups, "forgone_earnings", "forgone_earnings_moe90", scale=1e6)
-    _highlight_rows(ax, rows, focus)
+    _dot_rows(ax, states, rows, sel.groups, "forgone_earnings", "forgone_earnings_moe90", scale=1e6)
+    _highlight_rows(ax, rows, sel.focus)
     ax.axvline(0, color="#777777", lw=0.6)
     ax.xaxis.set_major_formatter(plt.FuncFormatter(lambda v, _: f"${v:,.0f}M"))
-    _finish_dot_plot(fig, ax, data, "Forgone annual earnings ($ millions)", title, subtitle)
+    _finish_dot_plot(fig, ax, data, "Forgone annual earnings ($ millions)", sel.title, sel.subtitle)
+    return fig
 
+
+def _describe_forgone_earnings(sel: Selection) -> str:
+    data, groups, lead = sel.data, sel.groups, sel.lead
+    states = data[data["state"] != NATION]
     nation = data[data["state"] == NATION].set_index("population")
     us = ""
     if len(nation):
@@ -1011,24 +1140,23 @@ def forgone_earnings_by_state(
     lead_rows = states[(states["population"] == lead) & _reliable(states)]
     lead_rows = lead_rows.sort_values("forgone_earnings", ascending=False)
     top = ", ".join(
-        f"{_place_short(r.state)} {style.dollars(r.forgone_earnings)}"
+        f"{place_name(r.state, 'short')} {style.dollars(r.forgone_earnings)}"
         for r in lead_rows.head(5).itertuples()
     )
-    alt = (
+    return (
         "Dot plot of the annual earnings forgone by underutilized college-educated health-degree "
         "holders (the gap between what skill-matched workers of the same state, education and age "
         f"earn and what they earn), one row per state for "
         f"{', '.join(style.POPULATION_LABELS[g] for g in groups)}, with 90% margins of error, "
-        f"in {dollars}. "
+        f"in {sel.extra['dollars']}. "
         + us
         + (
             f"Largest reliable totals among {style.POPULATION_LABELS[lead].lower()}: {top}. "
             if top
             else ""
         )
-        + _flagged(data, describe)
+        + _flagged(data, sel.cell)
     )
-    return save_figure(fig, name, data, alt, provenance, reports_dir, title)
 
 
 # -- 8. trend -------------------------------------------------------------------------------------
@@ -1046,6 +1174,13 @@ def trend(
     Takes an estimates table holding several ``year`` values (or a list of one-year tables).
     """
     style.apply()
+    sel = _select_trend(estimates, place, outcome)
+    return _render(sel, _draw_trend, _describe_trend, provenance, reports_dir)
+
+
+def _select_trend(
+    estimates: pd.DataFrame | list[pd.DataFrame], place: str, outcome: str
+) -> Selection:
     if isinstance(estimates, list):
         estimates = pd.concat(estimates, ignore_index=True)
     e = estimates[
@@ -1058,27 +1193,33 @@ def trend(
         ["population", "year"], ignore_index=True
     )
     years = sorted(data["year"].unique())
-    name = f"{outcome}_trend_{place.lower()}"
     label = (
         "underutilization" if outcome == "underutilized" else style.OUTCOME_LABELS[outcome].lower()
     )
-    title = f"{label.capitalize()} rate over time: {_place_short(place)}"
-    subtitle = (
-        f"Share of the group's labor force, survey years {years[0]}-{years[-1]}, with 90% margins of error"
-        if years
-        else ""
-    )
 
-    def describe(r) -> str:
+    def cell(r) -> str:
         return f"{r.year}, {style.POPULATION_LABELS[r.population]}"
 
-    if not _reliable(data).any():
-        fig = _no_data_figure(title, subtitle, f"No reliable {label} rate in {_place(place)}.")
-        alt = _no_data_alt(
-            f"{label} rate over time in {_place(place)}.", [describe(r) for r in data.itertuples()]
-        )
-        return save_figure(fig, name, data, alt, provenance, reports_dir, title)
+    return Selection(
+        data=data,
+        name=f"{outcome}_trend_{place.lower()}",
+        title=f"{label.capitalize()} rate over time: {place_name(place, 'short')}",
+        subtitle=(
+            f"Share of the group's labor force, survey years {years[0]}-{years[-1]}, with 90% margins of error"
+            if years
+            else ""
+        ),
+        cell=cell,
+        empty=f"No reliable {label} rate in {place_name(place, 'text')}.",
+        subject=f"{label} rate over time in {place_name(place, 'text')}.",
+        place=place,
+        groups=groups,
+        extra={"years": years, "label": label},
+    )
 
+
+def _draw_trend(sel: Selection) -> plt.Figure:
+    data, groups, years, label = sel.data, sel.groups, sel.extra["years"], sel.extra["label"]
     fig, ax = plt.subplots(figsize=(8, 4.8))
     offsets = np.linspace(-0.08, 0.08, len(groups))
     for off, g in zip(offsets, groups, strict=True):
@@ -1090,8 +1231,8 @@ def trend(
                     elinewidth=1, capsize=2, zorder=2)  # fmt: skip
         ok = _reliable(d).to_numpy()
         for good in (True, False):
-            sel = ok == good
-            ax.scatter(x[sel], d["share"].to_numpy()[sel], s=30, marker=style.POPULATION_MARKERS[g],
+            sel_ = ok == good
+            ax.scatter(x[sel_], d["share"].to_numpy()[sel_], s=30, marker=style.POPULATION_MARKERS[g],
                        facecolors=color if good else "white", edgecolors=color, zorder=3)  # fmt: skip
     ax.set_xticks(years, [str(y) for y in years])
     ax.yaxis.set_major_formatter(style.PERCENT)
@@ -1105,24 +1246,23 @@ def trend(
         for g in groups
     ]  # fmt: skip
     unreliable = not _reliable(data).all()
-    fig.legend(
-        handles=_legend_unreliable(handles, hollow=True) if unreliable else handles,
-        loc="upper left", ncol=4, bbox_to_anchor=(0.01, 1 - (_MARK_IN + 0.5) / 4.8), fontsize=8,
-    )  # fmt: skip
-    _layout(fig, title, subtitle, style.UNRELIABLE_NOTE_MARKERS if unreliable else "")
-    _margins(fig, top_extra=0.35, bottom_extra=0.2, left=0.1, right=0.97)
+    margins = {"top_extra": 0.35, "bottom_extra": 0.2, "left": 0.1, "right": 0.97}
+    _finish(fig, handles, unreliable, sel, hollow=True, **margins)
+    return fig
 
+
+def _describe_trend(sel: Selection) -> str:
+    data, years, label = sel.data, sel.extra["years"], sel.extra["label"]
     parts = []
-    for g in groups:
+    for g in sel.groups:
         d = data[data["population"] == g]
         parts.append(
             f"{style.POPULATION_LABELS[g]}: "
             + ", ".join(f"{r.year} {_fmt_share(r.share, r.share_moe90)}" for r in d.itertuples())
             + "."
         )
-    alt = (
+    return (
         f"Line chart of the {label} rate of college-educated health-degree holders in "
-        f"{_place(place)} across the survey years {', '.join(str(y) for y in years)}, per group, "
-        "with 90% margins of error. " + " ".join(parts) + " " + _flagged(data, describe)
+        f"{place_name(sel.place, 'text')} across the survey years {', '.join(str(y) for y in years)}, per group, "
+        "with 90% margins of error. " + " ".join(parts) + " " + _flagged(data, sel.cell)
     )
-    return save_figure(fig, name, data, alt, provenance, reports_dir, title)

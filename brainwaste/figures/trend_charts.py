@@ -20,7 +20,7 @@ import numpy as np
 import pandas as pd
 from matplotlib.lines import Line2D
 
-from ..geography import NATION
+from ..geography import NATION, place_name
 from . import style
 from .charts import (
     _estimates_data,
@@ -31,8 +31,6 @@ from .charts import (
     _moe,
     _no_data_alt,
     _no_data_figure,
-    _place,
-    _place_short,
     _reliable,
     groups_in,
 )
@@ -71,7 +69,7 @@ def underutilization_trend(
     )
     years = sorted(int(y) for y in data["year"].unique())
     name = f"underutilization_trend_{place.lower()}"
-    title = f"Underutilization rate over time: {_place_short(place)}"
+    title = f"Underutilization rate over time: {place_name(place, 'short')}"
     subtitle = (
         f"Low-skilled job or unemployed, share of the group's labor force, {years[0]}-{years[-1]}, "
         "with 90% margins of error"
@@ -84,10 +82,10 @@ def underutilization_trend(
 
     if not _reliable(data).any():
         fig = _no_data_figure(
-            title, subtitle, f"No reliable underutilization rate in {_place(place)}."
+            title, subtitle, f"No reliable underutilization rate in {place_name(place, 'text')}."
         )
         alt = _no_data_alt(
-            f"underutilization rate over time in {_place(place)}.",
+            f"underutilization rate over time in {place_name(place, 'text')}.",
             [describe(r) for r in data.itertuples()],
         )
         return save_figure(fig, name, data, alt, provenance, reports_dir, title)
@@ -159,7 +157,7 @@ def underutilization_trend(
         marks.append(f"No file for {', '.join(map(str, inside))} (marked on the axis).")
     alt = (
         f"Line chart of the underutilization rate (low-skilled job or unemployed) of "
-        f"college-educated health-degree holders in {_place(place)} by survey year, "
+        f"college-educated health-degree holders in {place_name(place, 'text')} by survey year, "
         f"{', '.join(map(str, years))}, per group, with 90% margins of error as shaded bands. "
         + " ".join(parts) + " " + " ".join(marks) + " " + _flagged(data, describe)
     )  # fmt: skip
