@@ -14,6 +14,7 @@ import warnings
 
 from . import __version__, config
 from .errors import BrainwasteError, InputError
+from .estimate.outcomes import RELIABILITY_RULE
 
 EPILOG = """\
 examples:
@@ -398,7 +399,7 @@ def _summary(table, ds=None) -> None:
         print(
             f"{r.state:5} {r.population:28} {count:>14} {rate:>7} {moe:>6} {r.n_unweighted:>6}{flag}"
         )
-    print("* unreliable: fewer than 30 records or CV above 30%")
+    print(f"* unreliable: {RELIABILITY_RULE}")
     if thin:
         print(f"note: {thin}")
 

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from .estimate.outcomes import MAX_CV, MIN_RECORDS
+from .estimate.outcomes import RELIABILITY_SENTENCE
 from .geography import NATION, place_name
 
 #: Put before every sentence made from the synthetic sample.
@@ -48,10 +48,7 @@ GROUP_WORDS = {
 }
 
 #: The reliability standard in words (for boxes and footnotes).
-RELIABILITY_RULE = (
-    f"Estimates from fewer than {MIN_RECORDS} sample records or with a coefficient of variation "
-    f"above {MAX_CV:.0%} are marked unreliable."
-)
+RELIABILITY_RULE = RELIABILITY_SENTENCE
 
 
 @dataclass(frozen=True)

@@ -3,7 +3,7 @@
 Each function takes one of the processed tables (see :func:`brainwaste.report.build_tables`)
 and returns a small DataFrame of display strings such as ``"23% (±5)"``: the point estimate and
 its 90% margin of error, with :data:`UNRELIABLE_MARK` after estimates that fail the reliability
-standard (fewer than 30 sample records or a CV above 30%). The tidy numeric tables stay the
+standard (:data:`~brainwaste.estimate.outcomes.RELIABILITY_RULE`). The tidy numeric tables stay the
 source of truth; these are for reading, printing and pasting into a report.
 """
 
@@ -14,7 +14,7 @@ from collections.abc import Iterable
 import numpy as np
 import pandas as pd
 
-from .estimate.outcomes import MAX_CV, MIN_RECORDS
+from .estimate.outcomes import MAX_CV, MIN_RECORDS, RELIABILITY_RULE
 from .estimate.replicate import moe90
 from .geography import NATION, place_name
 from .method.categories import FEATURED_HEALTH_OCCUPATIONS, GROUPS, LF_OUTCOMES, groups_in
@@ -24,10 +24,7 @@ from .wording import OUTCOME_LABELS, POPULATION_LABELS, dollars, pct
 UNRELIABLE_MARK = "†"
 
 #: What the mark means, for a footnote under a table.
-UNRELIABLE_NOTE = (
-    f"{UNRELIABLE_MARK} unreliable: fewer than {MIN_RECORDS} sample records or a coefficient of "
-    f"variation above {MAX_CV:.0%}; read with care."
-)
+UNRELIABLE_NOTE = f"{UNRELIABLE_MARK} unreliable: {RELIABILITY_RULE}; read with care."
 
 #: Groups in reading order: the three groups, then all immigrants.
 POPULATION_ORDER = (*GROUPS, "immigrant")
@@ -288,8 +285,8 @@ def reliability_summary(*tables: pd.DataFrame) -> pd.DataFrame:
     """Per group: how many count cells, how many are unreliable and why, and their CVs.
 
     Cells are the counts of the estimates and breakdowns tables (every state, outcome and
-    breakdown category). A cell fails on records (under 30), on precision (CV above 30%), or
-    both; cells without any record are counted apart.
+    breakdown category). A cell fails on records (under MIN_RECORDS), on precision (CV above
+    MAX_CV), or both; cells without any record are counted apart.
     """
     t = _count_cells(tables)
     rows = {}

@@ -40,7 +40,13 @@ from ..errors import SchemaError
 from ..geography import NATION, fifty_states_and_dc
 from . import replicate
 from .dollars import dollars_label, in_dollars_of
-from .outcomes import POPULATION_MEMBERS, outcome_mask, replicate_columns, state_codes
+from .outcomes import (
+    POPULATION_MEMBERS,
+    meets_reliability_standard,
+    outcome_mask,
+    replicate_columns,
+    state_codes,
+)
 
 MIN_COMPARISON_RECORDS = 30
 
@@ -177,7 +183,9 @@ def forgone_earnings(
                     "forgone_earnings": gap_tot[0], "forgone_earnings_se": se,
                     "forgone_earnings_moe90": replicate.Z90 * se,
                     "mean_gap": mean_gap[0], "mean_gap_se": mg_se,
-                    "reliable": bool(n >= 30 and comp_n >= MIN_COMPARISON_RECORDS and not cv > 0.30),
+                    "reliable": bool(
+                        meets_reliability_standard(n, cv) and comp_n >= MIN_COMPARISON_RECORDS
+                    ),
                     "profile": profile.name,
                     "counted": n_counted, "without_comparison": n_lost,
                     "without_comparison_n": int(n_lost_records),

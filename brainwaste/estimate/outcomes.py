@@ -104,6 +104,24 @@ def outcome_mask(frame: pd.DataFrame, outcome: str, profile: Profile) -> np.ndar
 MIN_RECORDS = 30
 MAX_CV = 0.30
 
+#: The reliability standard in words: every output that marks unreliable estimates (tables,
+#: charts, the workbook, the gallery, fact sheets, the command line) quotes this.
+RELIABILITY_RULE = (
+    f"fewer than {MIN_RECORDS} sample records or a coefficient of variation above {MAX_CV:.0%}"
+)
+#: The same as a sentence, for notes and footers.
+RELIABILITY_SENTENCE = (
+    f"An estimate is marked unreliable when it has {RELIABILITY_RULE} (the CV, coefficient of "
+    "variation, of its count or of its share)."
+)
+
+
+def meets_reliability_standard(n, cv):
+    """At least :data:`MIN_RECORDS` records and a CV not above :data:`MAX_CV` (an unknown CV,
+    without replicate weights, passes); arrays or scalars."""
+    return (np.asarray(n) >= MIN_RECORDS) & ~(np.asarray(cv) > MAX_CV)
+
+
 ESTIMATE_COLUMNS = [
     "year", "period", "state", "population", "outcome", "breakdown", "category",
     "count", "count_se", "count_moe90", "count_cv",
@@ -130,11 +148,12 @@ def reliability(
     share: np.ndarray | None = None,
     share_se: np.ndarray | None = None,
 ) -> tuple[np.ndarray, np.ndarray]:
-    """(CV, reliable): unreliable when fewer than 30 records, a zero count, or a CV above 30%
-    (NaN CV = unknown, e.g. without replicate weights). Given a share, its own CV (share SE /
-    share) above 30% makes the row unreliable too: a small share of a solid count can be noise."""
+    """(CV, reliable): unreliable when :data:`RELIABILITY_RULE` holds or the count is not
+    positive (NaN CV = unknown, e.g. without replicate weights). Given a share, its own CV (share
+    SE / share) above :data:`MAX_CV` makes the row unreliable too: a small share of a solid count
+    can be noise."""
     cv = replicate.ratio(se, count)
-    reliable = (n >= MIN_RECORDS) & (count > 0) & ~(cv > MAX_CV)
+    reliable = meets_reliability_standard(n, cv) & (count > 0)
     if share is not None and share_se is not None:
         share_cv = replicate.ratio(share_se, share)
         reliable &= ~(share_cv > MAX_CV)

@@ -23,6 +23,7 @@ import pandas as pd
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch, Rectangle
 
+from ..estimate.outcomes import RELIABILITY_RULE
 from ..geography import NATION, fifty_states_and_dc, place_name
 from ..method.categories import (
     FEATURED_HEALTH_OCCUPATIONS,
@@ -124,8 +125,8 @@ def _no_data_figure(title: str, subtitle: str, reason: str) -> plt.Figure:
 def _no_data_alt(what: str, cells: list[str]) -> str:
     listed = _listing(cells)
     return (
-        f"{NO_DATA}: {what} No estimate meets the reliability standard (at least 30 sample "
-        "records and a coefficient of variation of at most 30%), so the chart shows a "
+        f"{NO_DATA}: {what} Every estimate is unreliable ({RELIABILITY_RULE}), so the chart "
+        "shows a "
         f"'{NO_DATA}' panel instead of numbers. "
         + (f"Unreliable cells: {listed}." if listed else "")
     )
@@ -144,8 +145,8 @@ def _flagged(data: pd.DataFrame, describe) -> str:
     parts = []
     if len(bad):
         parts.append(
-            f"{len(bad)} estimates are statistically unreliable (fewer than 30 records or CV "
-            f"above 30%) and drawn hatched or hollow: {_listing([describe(r) for r in bad.itertuples()])}."
+            f"{len(bad)} estimates are statistically unreliable ({RELIABILITY_RULE}) and drawn "
+            f"hatched or hollow: {_listing([describe(r) for r in bad.itertuples()])}."
         )
     if len(empty):
         parts.append(
@@ -650,7 +651,7 @@ def _draw_underutilization_map(sel: Selection) -> plt.Figure:
     handles = []
     if not _reliable(data).all():
         handles.append(Patch(facecolor="#F2F2F2", edgecolor="#888888", hatch=style.UNRELIABLE_HATCH,
-                             label="Unreliable (under 30 records or CV > 30%): rate in brackets"))  # fmt: skip
+                             label=f"Unreliable ({RELIABILITY_RULE}): rate in brackets"))  # fmt: skip
     if missing:
         handles.append(Patch(facecolor="white", edgecolor="#BBBBBB", linestyle=(0, (2, 2)),
                              label="State not in this run"))  # fmt: skip

@@ -14,6 +14,7 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..estimate.outcomes import RELIABILITY_SENTENCE
 from . import style
 from .export import SYNTHETIC_MARK, Provenance
 
@@ -190,9 +191,8 @@ def write_gallery(
     out += [
         "</main>",
         "<footer>",
-        f"<p>{_e(provenance.source_line())} Estimates from fewer than 30 sample records or with "
-        "a coefficient of variation above 30% are marked on the charts (hatched or hollow) and "
-        "named in each text description.</p>",
+        f"<p>{_e(provenance.source_line())} {_e(RELIABILITY_SENTENCE)} Unreliable estimates are "
+        "drawn hatched or hollow on the charts and named in each text description.</p>",
         *([f"<p>{_e(house.label)}</p>"] if house.label else []),
         "</footer>",
         "</body>",

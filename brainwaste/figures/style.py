@@ -26,6 +26,7 @@ import matplotlib.pyplot as plt  # noqa: E402
 from matplotlib.ticker import FuncFormatter  # noqa: E402
 
 from ..errors import StyleError  # noqa: E402
+from ..estimate.outcomes import RELIABILITY_RULE  # noqa: E402
 
 # The words for groups, outcomes and categories and the number formats are the package's, not the
 # house style's: they live in brainwaste.wording, and charts read them from here as before.
@@ -90,7 +91,7 @@ SKILL_TIER_COLORS = {
 UNRELIABLE_HATCH = "////"
 UNRELIABLE_HATCH_COLOR = "white"
 UNRELIABLE_WHISKER_ALPHA = 0.35
-_RULE = "fewer than 30 sample records or a CV above 30%; interpret with care."
+_RULE = f"{RELIABILITY_RULE}; interpret with care."
 UNRELIABLE_NOTE_BARS = f"Hatched bars: {_RULE}"
 UNRELIABLE_NOTE_MARKERS = f"Hollow markers: {_RULE}"
 UNRELIABLE_NOTE_TILES = f"Hatched grey tiles: {_RULE}"

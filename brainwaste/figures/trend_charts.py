@@ -20,6 +20,7 @@ import numpy as np
 import pandas as pd
 from matplotlib.lines import Line2D
 
+from ..estimate.outcomes import RELIABILITY_RULE
 from ..geography import NATION, place_name
 from . import style
 from .charts import (
@@ -238,8 +239,7 @@ def underutilization_change_by_state(
     ]  # fmt: skip
     ax.legend(handles=handles, loc="lower right", fontsize=8)
     note = (
-        f"* The rate of {_short(population)} is unreliable in {y0} or {y1} (fewer than 30 sample "
-        "records or a CV above 30%)."
+        f"* The rate of {_short(population)} is unreliable in {y0} or {y1} ({RELIABILITY_RULE})."
         if flagged & set(data["state"])
         else ""
     )

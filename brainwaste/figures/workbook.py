@@ -25,6 +25,7 @@ from openpyxl.writer.excel import ExcelWriter
 
 from .. import __version__
 from ..atomic import write_bytes_atomic
+from ..estimate.outcomes import RELIABILITY_RULE, RELIABILITY_SENTENCE
 from .export import CSV_FLOAT_FORMAT, SYNTHETIC_MARK
 
 WORKBOOK_NAME = "brainwaste_tables.xlsx"
@@ -68,8 +69,8 @@ COLUMNS = {
     "share_se": "Replicate standard error of share.",
     "share_moe90": "90% margin of error of share: 1.645 x share_se.",
     "n_unweighted": "Sample records behind the estimate.",
-    "reliable": "FALSE when fewer than 30 sample records, a CV above 30%, or a share whose own "
-    "CV is above 30%: interpret with care.",
+    "reliable": f"FALSE when {RELIABILITY_RULE} (the count's CV, or the share's own): "
+    "interpret with care.",
     "profile": "Name of the definition profile (see Profile settings below).",
     "synthetic": "TRUE when the numbers come from the synthetic sample, not Census data.",
     "data_source": "Where the records came from: sample, files (Census bulk files), api, input.",
@@ -287,8 +288,8 @@ def _readme_sheet(wb: Workbook, tables: dict[str, pd.DataFrame], meta: dict) -> 
         put("", source)
     put(
         "Reliability",
-        "Estimates from fewer than 30 sample records or with a coefficient of variation above 30% "
-        "are flagged reliable = FALSE. 90% margins of error = 1.645 x the replicate standard error.",
+        f"{RELIABILITY_SENTENCE} Such estimates have reliable = FALSE. 90% margins of error = "
+        "1.645 x the replicate standard error.",
     )
 
 
