@@ -27,7 +27,6 @@ import hashlib
 import json
 import os
 import re
-import tempfile
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 from urllib.parse import quote, urlencode
@@ -36,6 +35,7 @@ import pandas as pd
 import requests
 
 from .. import config
+from ..atomic import write_atomic, write_bytes_atomic
 from ..errors import ApiError, ApiKeyError, InputError
 from ..geography import NATION, parse_states, state
 from . import cache, http
@@ -249,14 +249,7 @@ def _read_extract(path: Path, names: list[str]) -> pd.DataFrame:
 
 
 def _write_parquet(df: pd.DataFrame, path: Path) -> None:
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    os.close(fd)
-    try:
-        df.to_parquet(tmp, index=False)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    write_atomic(path, lambda tmp: df.to_parquet(tmp, index=False))
 
 
 def _fetch_state(
@@ -411,10 +404,7 @@ def api_variables(
                 with resp:
                     body = resp.content
             _parse_variables(body, url)
-            fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-            with os.fdopen(fd, "wb") as f:
-                f.write(body)
-            os.replace(tmp, path)
+            write_bytes_atomic(path, body)
             cache.record(
                 raw,
                 cache.make_entry(

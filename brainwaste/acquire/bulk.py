@@ -24,6 +24,7 @@ import requests
 from tqdm import tqdm
 
 from .. import config
+from ..digest import sha256_file
 from ..errors import CorruptFileError, DownloadError
 from ..geography import parse_states
 from . import cache, http
@@ -270,7 +271,7 @@ def _download(
     except CorruptFileError:
         _discard(part, info_path)
         raise
-    return etag, last_modified, cache.sha256_file(part)
+    return etag, last_modified, sha256_file(part)
 
 
 def _check_interruptions(n: int, url: str, what: str, part: Path | None = None) -> None:

@@ -19,10 +19,8 @@ Updates are atomic (temporary file + os.replace) and serialised with an exclusiv
 from __future__ import annotations
 
 import fcntl
-import hashlib
 import json
 import os
-import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -30,6 +28,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from .. import config
+from ..atomic import write_text_atomic
+from ..digest import sha256_file
 from ..errors import CorruptFileError
 from .http import redact
 
@@ -71,14 +71,6 @@ def utc_now() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
 
 
-def sha256_file(path: str | os.PathLike, chunk: int = 1 << 20) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as f:
-        while block := f.read(chunk):
-            h.update(block)
-    return h.hexdigest()
-
-
 def read_manifest(raw: str | os.PathLike) -> dict[str, dict]:
     """The manifest's entries by relative path ({} when there is no manifest yet)."""
     path = manifest_path(raw)
@@ -101,17 +93,8 @@ def read_manifest(raw: str | os.PathLike) -> dict[str, dict]:
 def _write_manifest(raw: Path, files: dict[str, dict]) -> None:
     raw.mkdir(parents=True, exist_ok=True)
     payload = {"format": FORMAT, "files": dict(sorted(files.items()))}
-    fd, tmp = tempfile.mkstemp(dir=raw, prefix=".manifest.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as f:
-            json.dump(payload, f, indent=2, ensure_ascii=False)
-            f.write("\n")
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, manifest_path(raw))
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    text = json.dumps(payload, indent=2, ensure_ascii=False) + "\n"
+    write_text_atomic(manifest_path(raw), text, durable=True)
 
 
 @contextmanager

@@ -21,9 +21,9 @@ from pathlib import Path
 
 import requests
 
+from ..digest import sha256_file
 from ..errors import DownloadError
 from . import http
-from .cache import sha256_file
 
 #: Bytes per read of a download.
 CHUNK = 1 << 16

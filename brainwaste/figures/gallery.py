@@ -14,6 +14,7 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..atomic import write_text_atomic
 from ..estimate.outcomes import RELIABILITY_SENTENCE
 from . import style
 from .export import SYNTHETIC_MARK, Provenance
@@ -200,11 +201,4 @@ def write_gallery(
         "",
     ]
     index = reports / INDEX_NAME
-    tmp = index.with_name(f".{index.name}.tmp{os.getpid()}")
-    try:
-        tmp.write_text("\n".join(out), encoding="utf-8")
-        os.replace(tmp, index)
-    finally:
-        if tmp.exists():
-            tmp.unlink()
-    return index
+    return write_text_atomic(index, "\n".join(out))

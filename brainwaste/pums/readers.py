@@ -24,7 +24,7 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from ..acquire.products import person_csv_members
-from ..atomic import remove_stale_temp_files
+from ..atomic import remove_stale_temp_files, temporary_path
 from ..errors import CorruptFileError, SchemaError
 from . import inputs, kept, schema, stream, survey_year, validate
 from .weights import cell_totals
@@ -451,7 +451,7 @@ def read_persons(
         writer = None
         tmp = None
         if cached is not None and src is p and inputs.kind(p) != "parquet":
-            tmp = cached.with_suffix(f".tmp{os.getpid()}")
+            tmp = temporary_path(cached)  # written batch by batch, renamed once complete
         years_read: set[int] = set()
         file_totals: dict[str, np.ndarray] = {}
         first_frame, n_before = len(frames), n_read
