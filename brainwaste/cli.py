@@ -15,6 +15,7 @@ import warnings
 from . import __version__, config
 from .errors import BrainwasteError, InputError
 from .estimate.outcomes import RELIABILITY_RULE
+from .years import parse_year, parse_years
 
 EPILOG = """\
 examples:
@@ -36,29 +37,17 @@ environment:
 
 def _year(text: str) -> int:
     try:
-        y = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a year: {text!r}") from None
-    if not config.FIRST_YEAR <= y <= config.LAST_YEAR:
-        raise argparse.ArgumentTypeError(
-            f"{y} is outside the supported survey years {config.FIRST_YEAR}-{config.LAST_YEAR}"
-        )
-    return y
+        return parse_year(text)
+    except InputError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
 
 
 def _years(text: str) -> list[int]:
     """One survey year, or several 1-year files to pool: 2022-2024 or 2022,2024."""
-    years: list[int] = []
-    for part in text.split(","):
-        if "-" in part.strip()[1:]:
-            lo, hi = part.split("-", 1)
-            first, last = _year(lo.strip()), _year(hi.strip())
-            if last < first:
-                raise argparse.ArgumentTypeError(f"empty year range {part!r}")
-            years.extend(range(first, last + 1))
-        else:
-            years.append(_year(part.strip()))
-    return sorted(set(years))
+    try:
+        return parse_years(text)
+    except InputError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
 
 
 def _period(text: str) -> int:

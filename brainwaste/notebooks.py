@@ -33,6 +33,7 @@ from .errors import BrainwasteError, InputError
 from .geography import NATION, fifty_states_and_dc, parse_states, state
 from .method.profile import load_profile
 from .report import SAMPLE_PERIOD, SAMPLE_YEAR, Dataset, inputs_checksum
+from .years import parse_years
 
 #: Where the records come from: the embedded synthetic sample, Census bulk files, the PUMS API.
 SOURCES = ("sample", "files", "api")
@@ -52,35 +53,8 @@ class NotebookError(BrainwasteError):
 
 def _year_or_years(value) -> int | list[int]:
     """A survey year, or several (1-year files pooled): 2023, "2023", "2022-2024", "2022,2024"."""
-    if isinstance(value, list | tuple):
-        years = [_one_year(v) for v in value]
-    else:
-        years = []
-        for part in str(value).split(","):
-            part = part.strip()
-            if "-" in part[1:]:
-                lo, hi = (_one_year(p) for p in part.split("-", 1))
-                if hi < lo:
-                    raise InputError(f"year: empty range {part!r}")
-                years.extend(range(lo, hi + 1))
-            else:
-                years.append(_one_year(part))
-    years = sorted(set(years))
-    if not years:
-        raise InputError("year: give a survey year such as 2024, or a range such as 2022-2024")
+    years = parse_years(value, label="year")
     return years[0] if len(years) == 1 else years
-
-
-def _one_year(value) -> int:
-    try:
-        y = int(str(value).strip())
-    except ValueError:
-        raise InputError(f"year: not a year: {value!r}") from None
-    if not config.FIRST_YEAR <= y <= config.LAST_YEAR:
-        raise InputError(
-            f"year: {y} is outside the supported survey years {config.FIRST_YEAR}-{config.LAST_YEAR}"
-        )
-    return y
 
 
 @dataclass(frozen=True)

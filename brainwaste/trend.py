@@ -52,6 +52,7 @@ from .report import (
     log,
     write_table,
 )
+from .years import parse_years as _parse_years
 
 #: Columns of the changes table (contract).
 CHANGE_COLUMNS = [
@@ -77,30 +78,9 @@ OCCUPATION_RECODE_YEAR = 2018
 
 
 def parse_years(spec: str | int | list[int] | tuple[int, ...]) -> list[int]:
-    """Survey years from "2012-2024", "2016,2019,2024", a mix ("2012-2014,2019"), or a list."""
-    if isinstance(spec, int):
-        return [spec]
-    if isinstance(spec, list | tuple):
-        parts = [str(p) for p in spec]
-    else:
-        parts = [p.strip() for p in str(spec).split(",") if p.strip()]
-    years: list[int] = []
-    for part in parts:
-        try:
-            if "-" in part[1:]:
-                lo, hi = (int(p) for p in part.split("-", 1))
-                if hi < lo:
-                    raise InputError(f"--years: empty range {part!r}; write it first-last")
-                years.extend(range(lo, hi + 1))
-            else:
-                years.append(int(part))
-        except ValueError:
-            raise InputError(
-                f"--years: {part!r} is not a year; use a range 2012-2024 or a list 2016,2019,2024"
-            ) from None
-    if not years:
-        raise InputError("--years: give a range such as 2012-2024 or a list such as 2016,2019,2024")
-    return sorted(set(years))
+    """Survey years from "2012-2024", "2016,2019,2024", a mix ("2012-2014,2019"), or a list;
+    years outside the supported range are refused later, all at once, by :func:`plan_years`."""
+    return _parse_years(spec, label="--years", check_range=False)
 
 
 @dataclass(frozen=True)

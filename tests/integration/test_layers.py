@@ -15,7 +15,7 @@ import ast
 from tests.conftest import ROOT
 
 PACKAGE = ROOT / "brainwaste"
-BASE = {"errors", "config", "atomic", "digest", "geography", "wording"}
+BASE = {"errors", "config", "atomic", "digest", "geography", "wording", "years"}
 LAYERS = ["base", "acquire", "pums", "method", "estimate", "summaries", "figures", "app"]
 
 
