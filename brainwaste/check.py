@@ -26,7 +26,7 @@ import pyarrow.compute as pc
 import requests
 
 from . import config
-from .errors import ApiError, ApiKeyError, InputError, SchemaError
+from .errors import ApiError, InputError, SchemaError
 from .estimate import replicate
 from .geography import state
 from .pums.schema import REPLICATE_WEIGHTS
@@ -142,11 +142,7 @@ def published_totals(
     """Published ACS totals (and MOEs) of the checked characteristics, by state."""
     from census import Census
 
-    key = key or config.census_api_key()
-    if not key:
-        raise ApiKeyError(
-            "set CENSUS_API_KEY to compare with the published tables (free key at https://api.census.gov/data/key_signup.html)"
-        )
+    key = key or config.require_census_api_key("comparing with the published tables")
     session = _RebasedSession(config.api_base_url(base_url))
     client = Census(key, year=year, session=session)
     source = client.acs1 if period == 1 else client.acs5

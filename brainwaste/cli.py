@@ -15,6 +15,7 @@ import warnings
 from . import __version__, config
 from .errors import BrainwasteError, InputError
 from .estimate.outcomes import RELIABILITY_RULE
+from .wording import SYNTHETIC_MARK, SYNTHETIC_NOT_ESTIMATES
 from .years import parse_year, parse_years
 
 EPILOG = """\
@@ -323,7 +324,7 @@ def _cmd_sample(args) -> None:
     paths = synthetic.write_sample(out, states=states, year=SAMPLE_YEAR, seed=seed)
     for p in paths:
         log(f"wrote {p}")
-    print(f"{len(paths)} synthetic state file(s) in {out} (SYNTHETIC DATA: illustration only)")
+    print(f"{len(paths)} synthetic state file(s) in {out} ({SYNTHETIC_MARK})")
 
 
 def _cmd_fetch(args) -> None:
@@ -399,7 +400,7 @@ def _cmd_estimate(args) -> None:
     ds = _dataset(args)
     tables = write(ds, data_dir=args.data_dir, breakdowns=args.breakdown)
     if ds.synthetic:
-        print("SYNTHETIC DATA: illustration only; these are not Census estimates")
+        print(SYNTHETIC_NOT_ESTIMATES)
     _summary(tables["estimates"], ds)
     for note in ds.persons.notes:
         print(f"note: {note}")
@@ -411,7 +412,7 @@ def _cmd_report(args) -> None:
     ds = _dataset(args)
     tables = make_report(ds, data_dir=args.data_dir, reports_dir=args.reports_dir)
     if ds.synthetic:
-        print("SYNTHETIC DATA: illustration only; these are not Census estimates")
+        print(SYNTHETIC_NOT_ESTIMATES)
     _summary(tables["estimates"], ds)
     print(
         f"outputs: {config.processed_dir(args.data_dir)} and {config.reports_dir(args.reports_dir)}"
@@ -430,7 +431,7 @@ def _cmd_trend(args) -> None:
     if not args.no_figures:
         draw_trend(trend, args.reports_dir)
     if trend.synthetic:
-        print("SYNTHETIC DATA: illustration only; these are not Census estimates")
+        print(SYNTHETIC_NOT_ESTIMATES)
     _trend_summary(trend)
     for note in trend.notes:
         print(f"note: {note}")
@@ -497,7 +498,7 @@ def _cmd_factsheet(args) -> None:
         progress=not args.no_progress,
     )  # fmt: skip
     if ds.synthetic:
-        print("SYNTHETIC DATA: illustration only; these are not Census estimates")
+        print(SYNTHETIC_NOT_ESTIMATES)
     for p in paths:
         print(p)
 

@@ -14,6 +14,8 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from .errors import ApiKeyError
+
 CENSUS_PUMS_URL = "https://www2.census.gov/programs-surveys/acs/data/pums"
 CENSUS_API_URL = "https://api.census.gov/data"
 
@@ -54,3 +56,16 @@ def census_api_key() -> str | None:
     """The Census API key from CENSUS_API_KEY (the only place it is read from)."""
     key = os.environ.get("CENSUS_API_KEY", "").strip()
     return key or None
+
+
+#: Where a Census API key is had, free.
+KEY_SIGNUP = "https://api.census.gov/data/key_signup.html"
+
+
+def require_census_api_key(purpose: str) -> str:
+    """The key from CENSUS_API_KEY, or an :class:`~brainwaste.errors.ApiKeyError` saying that
+    `purpose` ("--source api", "comparing with the published tables") needs one."""
+    key = census_api_key()
+    if not key:
+        raise ApiKeyError(f"{purpose} needs a key in CENSUS_API_KEY (free at {KEY_SIGNUP})")
+    return key

@@ -7,6 +7,12 @@ changed here changes everywhere at once.
 
 from __future__ import annotations
 
+#: Printed on every chart, table, file and message made from the synthetic sample (and what
+#: :func:`brainwaste.pums.synthetic.is_synthetic_zip` looks for in a sample's README).
+SYNTHETIC_MARK = "SYNTHETIC DATA: illustration only"
+#: The line the command line prints after a run on synthetic records.
+SYNTHETIC_NOT_ESTIMATES = f"{SYNTHETIC_MARK}; these are not Census estimates"
+
 POPULATION_LABELS = {
     "us_born": "U.S.-born",
     "immigrant": "Immigrants",

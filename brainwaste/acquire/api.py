@@ -45,7 +45,6 @@ from .products import period_slug, validate_period
 MAX_VARIABLES = 50
 #: The person key: housing unit serial number and person number within it.
 KEYS = ("SERIALNO", "SPORDER")
-KEY_SIGNUP = "https://api.census.gov/data/key_signup.html"
 #: The setting that points the client at another API server.
 API_URL_HINT = "BRAINWASTE_API_URL"
 #: Texts of the API's answer to a wrong or inactive key (an HTML page or a plain message).
@@ -71,14 +70,10 @@ def pums_endpoint(base: str, year: int, period: int) -> str:
     return f"{base.rstrip('/')}/{int(year)}/acs/{dataset(period)}/pums"
 
 
-def _missing_key_error() -> ApiKeyError:
-    return ApiKeyError(f"set CENSUS_API_KEY (free key at {KEY_SIGNUP})")
-
-
 def _rejected_key_error() -> ApiKeyError:
     return ApiKeyError(
         "the Census API rejected the key in CENSUS_API_KEY (invalid, or not yet activated from "
-        f"the e-mail the Census Bureau sent): check it, or get a free key at {KEY_SIGNUP}"
+        f"the e-mail the Census Bureau sent): check it, or get a free key at {config.KEY_SIGNUP}"
     )
 
 
@@ -213,9 +208,7 @@ def fetch_api(
                 if not force and cache.is_intact(raw, entry):
                     frames.append(_read_extract(path, names))
                     continue
-                key = key or config.census_api_key()
-                if not key:
-                    raise _missing_key_error()
+                key = key or config.require_census_api_key("the Census PUMS API")
                 session = session or http.new_session()
                 frame, urls = _fetch_state(session, base, year, period, usps, names, where, key)
                 _write_parquet(frame, path)

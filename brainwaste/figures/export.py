@@ -18,9 +18,8 @@ import pandas as pd
 
 from .. import __version__
 from ..atomic import write_atomic
+from ..wording import SYNTHETIC_MARK
 from . import style
-
-SYNTHETIC_MARK = "SYNTHETIC DATA: illustration only"
 
 FORMATS = ("png", "svg", "pdf")
 

@@ -17,7 +17,7 @@ import pyarrow as pa
 
 from .. import config
 from ..acquire.api import api_variables, fetch_api
-from ..errors import ApiError, ApiKeyError
+from ..errors import ApiError
 from ..geography import state
 from . import schema
 from .api_values import normalize_api_frame
@@ -51,10 +51,7 @@ def load_api_persons(
     :func:`brainwaste.method.classify.api_predicates` makes them from a profile); `prefilter` keeps
     the records of the universe, as for :func:`~brainwaste.pums.readers.read_persons`.
     """
-    if not config.census_api_key():
-        raise ApiKeyError(
-            "--source api needs a key in CENSUS_API_KEY (free at https://api.census.gov/data/key_signup.html)"
-        )
+    config.require_census_api_key("--source api")
     meta = api_variables(year, period, base_url, data_dir=data_dir)
     names = api_variable_names(set(meta))
     missing = [

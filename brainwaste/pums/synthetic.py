@@ -83,9 +83,8 @@ from .. import __version__
 from ..atomic import write_bytes_atomic
 from ..errors import InputError
 from ..geography import fifty_states_and_dc, parse_states, state, state_table
+from ..wording import SYNTHETIC_MARK
 
-#: Printed on every chart, table and file made from the synthetic sample.
-SYNTHETIC_MARK = "SYNTHETIC DATA: illustration only"
 #: The zip member that marks a synthetic sample.
 README_MEMBER = "SYNTHETIC_README.txt"
 DEFAULT_SEED = 20240101

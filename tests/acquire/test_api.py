@@ -200,8 +200,8 @@ def test_missing_key(httpserver, tmp_path, monkeypatch):
     with pytest.raises(ApiKeyError) as e:
         fetch_vt(httpserver, tmp_path, ["AGEP"])
     assert (
-        str(e.value)
-        == "set CENSUS_API_KEY (free key at https://api.census.gov/data/key_signup.html)"
+        str(e.value) == "the Census PUMS API needs a key in CENSUS_API_KEY (free at "
+        "https://api.census.gov/data/key_signup.html)"
     )
     assert httpserver.log == []
 

@@ -23,7 +23,7 @@ import pandas as pd
 import pytest
 
 from brainwaste import notebooks, report, summaries, validation
-from brainwaste.errors import InputError
+from brainwaste.errors import ApiKeyError, InputError
 from tests.conftest import ROOT
 
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
@@ -237,7 +237,7 @@ def test_parameters_for_real_files(tmp_path, monkeypatch):
     p = notebooks.Parameters(year="2022-2024", period=1, states="MA", source="files")
     assert p.year == [2022, 2023, 2024]
     monkeypatch.delenv("CENSUS_API_KEY", raising=False)
-    with pytest.raises(InputError, match="source 'api' needs a key in CENSUS_API_KEY"):
+    with pytest.raises(ApiKeyError, match="source 'api' needs a key in CENSUS_API_KEY"):
         notebooks.Parameters(year=2023, period=5, states="MA,NY", source="api")
     monkeypatch.setenv("CENSUS_API_KEY", "k")
     p = notebooks.Parameters(year="2023", period="5", states="MA,NY", source="api")
