@@ -2,7 +2,8 @@
 
 From the bottom: the base modules (errors, config, atomic, geography, the package version), then
 acquire/ (transport, cache, manifest), pums/ (reading PUMS files into canonical records), method/
-(definitions and classification), estimate/ (estimators), summaries.py (reader-facing tables),
+(definitions and classification), estimate/ (estimators), summaries.py and sentences.py
+(reader-facing tables and sentences),
 figures/ (charts, workbook, gallery), and on top everything that runs the job (report, cli,
 notebooks, ...). A module of a lower layer that needs something from a higher one is a sign that
 the thing belongs lower, or should be passed in (as the readers take their prefilter).
@@ -28,6 +29,8 @@ def layer(module: str) -> str:
         return "base"
     if parts[0] in ("acquire", "pums", "method", "estimate", "figures", "summaries"):
         return parts[0]
+    if parts[0] == "sentences":  # quotable sentences from the tables, read by the gallery
+        return "summaries"
     return "app"
 
 
