@@ -71,6 +71,7 @@ import zipfile
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
+from types import SimpleNamespace
 from typing import NamedTuple
 
 import numpy as np
@@ -119,6 +120,7 @@ YEARS_IN_US_BINS = np.array([0, 3, 5, 10, 15, 20, 30])
 GROUPS = ("health_ba", "other_ba", "no_ba")
 ESR_CODES = np.array([1, 2, 3, 4, 5, 6])
 IMMIGRANT_GROUPS = ("immigrant_us_educated", "immigrant_foreign_educated")
+TIER_NAMES = np.array(["low", "middle", "high"])
 
 
 class Drift(NamedTuple):
@@ -327,7 +329,10 @@ def records_per_state(states: list[str], size: str | int = "default") -> dict[st
             out[usps] = focus_n
         else:
             pop = P["population"]["values"][usps]
-            n = max(OTHER_MIN_RECORDS, 100 * int(np.ceil(pop / PERSONS_PER_RECORD_MAX / 100)))
+            n = max(
+                OTHER_MIN_RECORDS,
+                100 * int(np.ceil(pop / PERSONS_PER_RECORD_MAX / 100)),
+            )
             out[usps] = max(20, round(n * scale))
     return out
 
@@ -365,7 +370,11 @@ def _round_dollars(x: np.ndarray) -> np.ndarray:
     out = np.where(
         x >= 50_000,
         np.round(x / 1000) * 1000,
-        np.where(x >= 1000, np.round(x / 100) * 100, np.where(x >= 8, np.round(x / 10) * 10, 4)),
+        np.where(
+            x >= 1000,
+            np.round(x / 100) * 100,
+            np.where(x >= 8, np.round(x / 10) * 10, 4),
+        ),
     )
     return np.where(x <= 0, 0, out).astype(np.int64)
 
@@ -398,37 +407,73 @@ def _state_rng(seed: int, fips: str) -> np.random.Generator:
     return np.random.default_rng(ss)
 
 
-def _generate_state(usps: str, year: int, seed: int, n: int, drift: Drift = NO_DRIFT) -> pa.Table:
-    P = params()
-    T = _tables(drift)
-    st = state(usps)
-    rng = _state_rng(seed, st.fips)
-    pop = P["states"]["population"]["values"][usps]
-    fb_share = P["states"]["foreign_born_share"]["values"][usps]
+class _Records(SimpleNamespace):
+    """One state's records while :func:`_generate_state` draws them: the inputs (``usps``,
+    ``year``, ``n``, the random generator ``rng``, the calibrated ``targets`` and the
+    ``distributions`` derived from them) and, phase by phase, one array per variable with an
+    entry per record (arrays per household or group-quarters unit say so in their names)."""
 
-    # 1. nativity x age x SCHL cells, two strata --------------------------------------------------
-    J = pop * np.array([1 - fb_share, fb_share])[:, None, None] * T["age"][:, :, None] * T["schl"]
-    H = J * T["phi"][:, None, :]
-    G = J - H
+
+def _generate_state(usps: str, year: int, seed: int, n: int, drift: Drift = NO_DRIFT) -> pa.Table:
+    """The records of one state, drawn in phases; each phase draws from the same random
+    generator in a fixed order, so the same arguments give the same records."""
+    st = state(usps)
+    r = _Records(
+        usps=usps, st=st, year=year, n=n, rng=_state_rng(seed, st.fips),
+        targets=params(), distributions=_tables(drift),
+    )  # fmt: skip
+    _draw_nativity_age_education(r)
+    _draw_citizenship_arrival_birthplace(r)
+    _draw_degrees_and_sex(r)
+    _draw_employment_status(r)
+    _draw_occupation(r)
+    _draw_work_and_income(r)
+    _draw_language_military_demographics(r)
+    _form_households(r)
+    _number_units_and_replicate_weights(r)
+    return _person_columns(r)
+
+
+def _draw_nativity_age_education(r: _Records) -> None:
+    """1. Nativity x age x SCHL cells, in two strata (health-degree holders over-sampled), by
+    systematic sampling; the person weights reproduce each stratum's expected persons."""
+    rng, n, targets, dist = r.rng, r.n, r.targets, r.distributions
+    r.population = pop = targets["states"]["population"]["values"][r.usps]
+    fb_share = targets["states"]["foreign_born_share"]["values"][r.usps]
+    expected = (
+        pop
+        * np.array([1 - fb_share, fb_share])[:, None, None]
+        * dist["age"][:, :, None]
+        * dist["schl"]
+    )  # expected persons by nativity x age x SCHL
+    expected_health = expected * dist["phi"][:, None, :]
+    expected_other = expected - expected_health
     n_h = round(HEALTH_RECORD_SHARE * n)
     n_g = n - n_h
-    cells = np.concatenate([_systematic(rng, H, n_h), _systematic(rng, G, n_g)])
-    health = np.r_[np.ones(n_h, bool), np.zeros(n_g, bool)]
-    nat_i, age, schl = np.unravel_index(cells, J.shape)
-    nat = nat_i + 1
+    cells = np.concatenate(
+        [_systematic(rng, expected_health, n_h), _systematic(rng, expected_other, n_g)]
+    )
+    r.health = np.r_[np.ones(n_h, bool), np.zeros(n_g, bool)]
+    nat_i, r.age, r.schl = np.unravel_index(cells, expected.shape)
+    r.nat = nat_i + 1
     jit = rng.uniform(1 - WEIGHT_JITTER, 1 + WEIGHT_JITTER, n)
     w = np.empty(n)
-    w[:n_h] = H.sum() * jit[:n_h] / jit[:n_h].sum()
-    w[n_h:] = G.sum() * jit[n_h:] / jit[n_h:].sum()
-    pwgtp = np.maximum(1, np.round(w)).astype(np.int64)
-    band = _band(age)
-    ba = schl >= 21
-    fb = nat == 2
+    w[:n_h] = expected_health.sum() * jit[:n_h] / jit[:n_h].sum()
+    w[n_h:] = expected_other.sum() * jit[n_h:] / jit[n_h:].sum()
+    r.pwgtp = np.maximum(1, np.round(w)).astype(np.int64)
+    r.band = _band(r.age)
+    r.ba = r.schl >= 21
+    r.fb = r.nat == 2
 
-    # 2. citizenship, arrival, birthplace ---------------------------------------------------------
-    cit = np.where(fb, 5, _draw_dict(rng, P["citizenship"]["native_cit"]["values"], n))
-    has_yoep = cit >= 2
-    arr_p = P["arrival_age"]
+
+def _draw_citizenship_arrival_birthplace(r: _Records) -> None:
+    """2. Citizenship, age at arrival (YOEP), naturalization (CITWP) and place of birth; the
+    foreign-educated are the college graduates born abroad who arrived at 25 or older."""
+    rng, n, year, targets = r.rng, r.n, r.year, r.targets
+    age, band, ba, fb = r.age, r.band, r.ba, r.fb
+    cit = np.where(fb, 5, _draw_dict(rng, targets["citizenship"]["native_cit"]["values"], n))
+    r.has_yoep = cit >= 2
+    arr_p = targets["arrival_age"]
     bins = np.array(arr_p["bins"])
     edu_key = np.where(ba, 0, 1)
     cell = edu_key * len(AGE_BAND_LABELS) + band
@@ -453,20 +498,20 @@ def _generate_state(usps: str, year: int, seed: int, n: int, drift: Drift = NO_D
     yoep = np.where(yoep <= 1938, 1938, yoep)
     early = (yoep >= 1939) & (yoep <= 1944)
     yoep = np.where(early & (age - (year - 1939) >= 0), 1939, np.where(early, 1945, yoep))
-    yoep = np.minimum(yoep, year)
+    r.yoep = yoep = np.minimum(yoep, year)
     arrival_coded = age - (year - yoep)
-    foreign_ed = fb & ba & (arrival_coded >= 25)
-    us_ed = fb & ba & ~foreign_ed
+    r.foreign_ed = fb & ba & (arrival_coded >= 25)
+    r.us_ed = fb & ba & ~r.foreign_ed
     years_in = year - yoep
-    nat_curve = np.array(P["citizenship"]["naturalized_by_years_in_us"]["values"])
+    nat_curve = np.array(targets["citizenship"]["naturalized_by_years_in_us"]["values"])
     p4 = nat_curve[np.searchsorted(YEARS_IN_US_BINS, years_in, side="right") - 1]
-    cit = np.where(fb & (rng.random(n) < p4), 4, cit)
+    r.cit = cit = np.where(fb & (rng.random(n) < p4), 4, cit)
     wait = np.minimum(5, years_in)
     citwp = yoep + wait + np.floor(rng.random(n) * (years_in - wait + 1)).astype(np.int64)
     citwp = np.where(citwp <= 1949, 1949, citwp)
-    citwp = np.where((citwp >= 1950) & (citwp <= 1953), citwp - (citwp % 2), citwp)
+    r.citwp = np.where((citwp >= 1950) & (citwp <= 1953), citwp - (citwp % 2), citwp)
 
-    bp = P["birthplace"]
+    bp = targets["birthplace"]
     foreign = bp["foreign"]
     f_top = {k: v for k, v in foreign["top"].items()}
     f_other = {k: v * foreign["other_share"] for k, v in _normalised(foreign["other"]).items()}
@@ -474,20 +519,24 @@ def _generate_state(usps: str, year: int, seed: int, n: int, drift: Drift = NO_D
     pob_foreign = _draw_dict(rng, f_all, n)
     pob_terr = _draw_dict(rng, bp["territories"]["values"], n)
     others = {
-        str(int(f)): P["states"]["population"]["values"][u]
+        str(int(f)): targets["states"]["population"]["values"][u]
         for f, u in zip(state_table()["fips"], state_table()["usps"], strict=True)
-        if u in P["states"]["population"]["values"] and u != usps
+        if u in targets["states"]["population"]["values"] and u != r.usps
     }
     pob_other_state = _draw_dict(rng, others, n)
     in_state = rng.random(n) < bp["born_in_state_of_residence"]["value"]
-    pobp = np.where(
+    r.pobp = np.where(
         cit == 1,
-        np.where(in_state, int(st.fips), pob_other_state),
+        np.where(in_state, int(r.st.fips), pob_other_state),
         np.where(cit == 2, pob_terr, pob_foreign),
     )
 
-    # 3. fields of degree and sex -----------------------------------------------------------------
-    fod = P["field_of_degree"]
+
+def _draw_degrees_and_sex(r: _Records) -> None:
+    """3. Fields of degree (FOD1P, FOD2P: the health degree first or second) and sex."""
+    rng, n, targets = r.rng, r.n, r.targets
+    nat, schl, band, ba, health = r.nat, r.schl, r.band, r.ba, r.health
+    fod = targets["field_of_degree"]
     other_fod = fod["other_codes_dist"]["values"]
     q2 = fod["fod2p"]["second_only_share_of_health"]
     hcell = (nat - 1) * 4 + np.clip(schl - 21, 0, 3)
@@ -501,44 +550,57 @@ def _generate_state(usps: str, year: int, seed: int, n: int, drift: Drift = NO_D
     other2 = _draw_dict(rng, other_fod, n)
     other2 = np.where(other2 == other1, _draw_dict(rng, other_fod, n), other2)
     second_only = health & (rng.random(n) < q2)
-    has2 = ba & (second_only | (rng.random(n) < fod["fod2p"]["present_share"]))
-    fod1 = np.where(health & ~second_only, health_code, other1)
+    r.has2 = ba & (second_only | (rng.random(n) < fod["fod2p"]["present_share"]))
+    r.fod1 = np.where(health & ~second_only, health_code, other1)
     fod2 = np.where(second_only, health_code, other2)
-    fod2 = np.where(fod2 == fod1, other1, fod2)
+    r.fod2 = np.where(fod2 == r.fod1, other1, fod2)
     female_h = fod["female_share_by_health_code"]["values"]
     p_female = np.array(
-        [P["demographics"]["female"][AGE_BAND_LABELS[b]] for b in range(len(AGE_BAND_LABELS))]
+        [targets["demographics"]["female"][AGE_BAND_LABELS[b]] for b in range(len(AGE_BAND_LABELS))]
     )[band]
     p_female_h = _lookup(health_code, {int(k): v for k, v in female_h.items()}, 0.5)
-    sex = np.where(rng.random(n) < np.where(health, p_female_h, p_female), 2, 1)
+    r.sex = np.where(rng.random(n) < np.where(health, p_female_h, p_female), 2, 1)
 
-    # 4. employment status ------------------------------------------------------------------------
-    grp = np.where(ba & health, 0, np.where(ba, 1, 2))
-    probs = T["esr"][grp, nat - 1, band].copy()
+
+def _draw_employment_status(r: _Records) -> None:
+    """4. Employment status (ESR), with the immigrant groups' unemployment contrasts."""
+    dist, age, ba, health = r.distributions, r.age, r.ba, r.health
+    r.grp = grp = np.where(ba & health, 0, np.where(ba, 1, 2))
+    probs = dist["esr"][grp, r.nat - 1, r.band].copy()
     for gi, gname in ((0, "health_ba"), (1, "other_ba")):
-        for mask, g in ((us_ed, IMMIGRANT_GROUPS[0]), (foreign_ed, IMMIGRANT_GROUPS[1])):
+        for mask, g in (
+            (r.us_ed, IMMIGRANT_GROUPS[0]),
+            (r.foreign_ed, IMMIGRANT_GROUPS[1]),
+        ):
             m = mask & (grp == gi)
             if not m.any():
                 continue
             pr = probs[m]
             lf = pr[:, 0] + pr[:, 1] + pr[:, 2]
-            p3 = np.minimum(pr[:, 2] * T["unemp_factor"][(gname, g)], lf)
+            p3 = np.minimum(pr[:, 2] * dist["unemp_factor"][(gname, g)], lf)
             emp = pr[:, 0] + pr[:, 1]
             scale = np.divide(lf - p3, emp, out=np.zeros_like(emp), where=emp > 0)
             pr[:, 0] *= scale
             pr[:, 1] *= scale
             pr[:, 2] = p3
             probs[m] = pr
-    adult16 = age >= 16
+    r.adult16 = adult16 = age >= 16
     probs[~adult16] = [1, 0, 0, 0, 0, 0]
-    esr = ESR_CODES[_choice_rows(rng, probs)]
-    employed = adult16 & np.isin(esr, (1, 2))
-    armed = adult16 & np.isin(esr, (4, 5))
+    r.esr = esr = ESR_CODES[_choice_rows(r.rng, probs)]
+    r.employed = adult16 & np.isin(esr, (1, 2))
+    r.armed = adult16 & np.isin(esr, (4, 5))
 
-    # 5. occupation -------------------------------------------------------------------------------
-    emp_p = P["employment"]
-    nowork = np.array([emp_p["unemployed_never_worked"]["values"][g] for g in GROUPS])[grp]
-    occ6 = np.array(
+
+def _draw_occupation(r: _Records) -> None:
+    """5. Occupation (OCCP) from the distribution of each group, and its skill tier."""
+    rng, n, dist = r.rng, r.n, r.distributions
+    band, grp, esr, adult16 = r.band, r.grp, r.esr, r.adult16
+    employed, armed, fb = r.employed, r.armed, r.fb
+    r.emp_p = emp_p = r.targets["employment"]
+    r.nowork = nowork = np.array([emp_p["unemployed_never_worked"]["values"][g] for g in GROUPS])[
+        grp
+    ]
+    r.occ6 = occ6 = np.array(
         [
             [
                 emp_p["nilf_with_occupation"]["values"][g].get(lab, 0.0)
@@ -562,8 +624,8 @@ def _generate_state(usps: str, year: int, seed: int, n: int, drift: Drift = NO_D
 
     assign(armed, ("military", "1"))
     for gi, gname in ((0, "health_ba"), (1, "other_ba")):
-        assign(has_occ & (grp == gi) & us_ed, (gname, IMMIGRANT_GROUPS[0]))
-        assign(has_occ & (grp == gi) & foreign_ed, (gname, IMMIGRANT_GROUPS[1]))
+        assign(has_occ & (grp == gi) & r.us_ed, (gname, IMMIGRANT_GROUPS[0]))
+        assign(has_occ & (grp == gi) & r.foreign_ed, (gname, IMMIGRANT_GROUPS[1]))
         assign(has_occ & (grp == gi) & fb, (gname, "2"))
         assign(has_occ & (grp == gi), (gname, "1"))
     assign(has_occ, ("no_ba", "1"))
@@ -572,18 +634,29 @@ def _generate_state(usps: str, year: int, seed: int, n: int, drift: Drift = NO_D
     for i, key in enumerate(keys):
         m = dist_id == i
         if m.any():
-            codes, p = T["occ"][key]
+            codes, p = dist["occ"][key]
             cdf = np.cumsum(p)
             cdf /= cdf[-1]
             occp[m] = codes[np.minimum(np.searchsorted(cdf, u[m], side="right"), len(p) - 1)]
-    occp = np.where(never, 9920, occp)
-    has_occp = occp >= 0
-    tier_names = np.array(["low", "middle", "high"])
-    tier = _lookup(occp, T["tier"], "middle")
-    tier = np.where(np.isin(tier, tier_names), tier, "middle")
+    r.occp = occp = np.where(never, 9920, occp)
+    r.has_occp = occp >= 0
+    tier = _lookup(occp, dist["tier"], "middle")
+    r.tier = np.where(np.isin(tier, TIER_NAMES), tier, "middle")
 
-    # 6. work, weeks, hours, earnings, class of worker --------------------------------------------
-    work = P["work"]
+
+def _draw_work_and_income(r: _Records) -> None:
+    """6. Work in the past 12 months, weeks, hours, earnings, class of worker, other income."""
+    rng, n, targets = r.rng, r.n, r.targets
+    age, band, grp, esr, adult16 = r.age, r.band, r.grp, r.esr, r.adult16
+    employed, armed, occp, has_occp, tier = (
+        r.employed,
+        r.armed,
+        r.occp,
+        r.has_occp,
+        r.tier,
+    )
+    nowork, occ6, emp_p = r.nowork, r.occ6, r.emp_p
+    work = targets["work"]
     wk = emp_p["worked_past_12_months"]["values"]
     w3 = np.array([[wk[g][lab]["3"] for lab in AGE_BAND_LABELS[2:]] for g in GROUPS])
     w6 = np.array([[wk[g][lab]["6"] for lab in AGE_BAND_LABELS[2:]] for g in GROUPS])
@@ -594,11 +667,12 @@ def _generate_state(usps: str, year: int, seed: int, n: int, drift: Drift = NO_D
     worked12 = employed | armed
     worked12 |= adult16 & (esr == 3) & has_occp & (occp != 9920) & (u < p_w3)
     worked12 |= adult16 & (esr == 6) & has_occp & (u < p_w6)
+    r.worked12 = worked12
     now = employed | armed
-    edu = np.where(ba, "ba", "no_ba")
+    edu = np.where(r.ba, "ba", "no_ba")
     wkhp = np.zeros(n, dtype=np.int64)
     wkwn = np.zeros(n, dtype=np.int64)
-    for t_name in tier_names:
+    for t_name in TIER_NAMES:
         for e in ("ba", "no_ba"):
             m = worked12 & now & (tier == t_name) & (edu == e)
             wkhp[m] = _draw_dict(rng, work["hours"][t_name][e], int(m.sum()))
@@ -609,9 +683,10 @@ def _generate_state(usps: str, year: int, seed: int, n: int, drift: Drift = NO_D
         wkwn[m] = _draw_dict(rng, work["weeks"][e], int(m.sum()))
     m = worked12 & ~now
     wkwn[m] = _draw_dict(rng, work["weeks"]["not_employed_now"], int(m.sum()))
+    r.wkhp, r.wkwn = wkhp, wkwn
     mu = np.zeros(n)
     sd = np.ones(n)
-    for t_name in tier_names:
+    for t_name in TIER_NAMES:
         for e in ("ba", "no_ba"):
             m = (tier == t_name) & (edu == e)
             mu[m] = work["wage"][t_name][e]["mean_log_hourly"]
@@ -620,14 +695,14 @@ def _generate_state(usps: str, year: int, seed: int, n: int, drift: Drift = NO_D
     earnings = np.exp(mu + adj + sd * rng.standard_normal(n)) * wkhp * wkwn
     earnings = np.where(worked12, np.minimum(earnings, work["wagp_topcode"]), 0)
     cow = np.zeros(n, dtype=np.int64)
-    for t_name in tier_names:
+    for t_name in TIER_NAMES:
         m = has_occp & (tier == t_name)
         cow[m] = _draw_dict(rng, work["cow"][t_name], int(m.sum()))
     cow = np.where(armed, 5, cow)
-    cow = np.where(occp == 9920, 9, cow)
+    r.cow = cow = np.where(occp == 9920, 9, cow)
     earnings = np.where(cow == 8, 0, earnings)
-    semp = np.where(cow == 6, _round_dollars(earnings), 0)
-    wagp = np.where(cow == 6, 0, _round_dollars(earnings))
+    r.semp = np.where(cow == 6, _round_dollars(earnings), 0)
+    r.wagp = np.where(cow == 6, 0, _round_dollars(earnings))
     oi = work["other_income"]
     oband = np.where(age == 15, 1, band)
     sh = np.array([oi.get(lab, {"share_positive": 0})["share_positive"] for lab in AGE_BAND_LABELS])
@@ -635,46 +710,59 @@ def _generate_state(usps: str, year: int, seed: int, n: int, drift: Drift = NO_D
     sl = np.array([oi.get(lab, {"sd_log": 1})["sd_log"] for lab in AGE_BAND_LABELS])
     has_oi = (age >= 15) & (rng.random(n) < sh[oband])
     other_inc = np.where(
-        has_oi, _round_dollars(np.exp(ml[oband] + sl[oband] * rng.standard_normal(n))), 0
+        has_oi,
+        _round_dollars(np.exp(ml[oband] + sl[oband] * rng.standard_normal(n))),
+        0,
     )
     other_inc = np.minimum(other_inc, 999_999)
     senior = age >= 62
-    ssp = np.where(senior, _round_dollars(np.minimum(other_inc, SOCIAL_SECURITY_MAX)), 0)
-    retp = np.where(senior, _round_dollars(other_inc - ssp), 0)
-    intp = np.where(senior, 0, other_inc)
-    pernp = wagp + semp
-    pincp = pernp + ssp + retp + intp
+    r.ssp = np.where(senior, _round_dollars(np.minimum(other_inc, SOCIAL_SECURITY_MAX)), 0)
+    r.retp = np.where(senior, _round_dollars(other_inc - r.ssp), 0)
+    r.intp = np.where(senior, 0, other_inc)
+    r.pernp = r.wagp + r.semp
+    r.pincp = r.pernp + r.ssp + r.retp + r.intp
 
-    # 7. language, military, demographics ---------------------------------------------------------
-    eng_p = P["english"]["values"]
+
+def _draw_language_military_demographics(r: _Records) -> None:
+    """7. Language (LANX, ENG), military service, marital status, race, Hispanic origin,
+    health coverage, disabilities and quarter of birth."""
+    rng, n, targets = r.rng, r.n, r.targets
+    age, band, nat, grp, sex = r.age, r.band, r.nat, r.grp, r.sex
+    eng_p = targets["english"]["values"]
     cellg = grp * 2 + (nat - 1)
     lang = np.array([eng_p[g][nt]["other_language"] for g in GROUPS for nt in ("1", "2")])[cellg]
-    lanx = np.where(rng.random(n) < lang, 1, 2)
-    eng = _draw_by_cell(rng, cellg, [eng_p[g][nt]["eng"] for g in GROUPS for nt in ("1", "2")])
-    dem = P["demographics"]
+    r.lanx = np.where(rng.random(n) < lang, 1, 2)
+    r.eng = _draw_by_cell(rng, cellg, [eng_p[g][nt]["eng"] for g in GROUPS for nt in ("1", "2")])
+    dem = targets["demographics"]
     mcell = (sex - 1) * len(AGE_BAND_LABELS) + band
     mil_tables = [
         dem["mil"][str(s)].get(lab) or {"4": 1.0} for s in (1, 2) for lab in AGE_BAND_LABELS
     ]
-    mil = np.where(armed, 1, _draw_by_cell(rng, mcell, mil_tables))
+    r.mil = np.where(r.armed, 1, _draw_by_cell(rng, mcell, mil_tables))
     mar = _draw_by_cell(rng, band, [dem["mar"][lab] for lab in AGE_BAND_LABELS])
-    mar = np.where(age < 15, 5, mar)
-    rac1p = _draw_by_cell(rng, nat - 1, [dem["rac1p"]["1"], dem["rac1p"]["2"]])
-    hisp = _draw_by_cell(rng, nat - 1, [dem["hisp"]["1"], dem["hisp"]["2"]])
+    r.mar = np.where(age < 15, 5, mar)
+    r.rac1p = _draw_by_cell(rng, nat - 1, [dem["rac1p"]["1"], dem["rac1p"]["2"]])
+    r.hisp = _draw_by_cell(rng, nat - 1, [dem["hisp"]["1"], dem["hisp"]["2"]])
     cov = _draw_by_cell(rng, band, [dem["coverage"][lab] for lab in AGE_BAND_LABELS])
-    privcov, pubcov = cov // 10, cov % 10
-    hicov = np.where((privcov == 1) | (pubcov == 1), 1, 2)
+    r.privcov, r.pubcov = cov // 10, cov % 10
+    r.hicov = np.where((r.privcov == 1) | (r.pubcov == 1), 1, 2)
     dis_rates = dem["disability"]
-    dflags = {}
+    r.dflags = dflags = {}
     for c in ("DEAR", "DEYE", "DREM", "DPHY"):
         rate = np.array([dis_rates[lab].get(c, 0.0) for lab in AGE_BAND_LABELS])[band]
         dflags[c] = np.where(rng.random(n) < rate, 1, 2)
-    dis = np.where(np.any([v == 1 for v in dflags.values()], axis=0), 1, 2)
-    qtrbir = rng.integers(1, 5, n)
+    r.dis = np.where(np.any([v == 1 for v in dflags.values()], axis=0), 1, 2)
+    r.qtrbir = rng.integers(1, 5, n)
 
-    # 8. group quarters and households ------------------------------------------------------------
-    gq_p = np.array([P["group_quarters"]["share_by_age_band"][lab] for lab in AGE_BAND_LABELS])
-    gq = rng.random(n) < gq_p[band]
+
+def _form_households(r: _Records) -> None:
+    """8. Group quarters, and households of 1-4 persons headed by an adult: each person's unit,
+    SPORDER (the oldest first), RELSHIPP and the spouses' marital status."""
+    rng, n, targets, age = r.rng, r.n, r.targets, r.age
+    gq_p = np.array(
+        [targets["group_quarters"]["share_by_age_band"][lab] for lab in AGE_BAND_LABELS]
+    )
+    gq = rng.random(n) < gq_p[r.band]
     perm = rng.permutation(n)
     hh_idx = perm[~gq[perm]]
     adults = hh_idx[age[hh_idx] >= 18]
@@ -686,7 +774,7 @@ def _generate_state(usps: str, year: int, seed: int, n: int, drift: Drift = NO_D
     unit = np.full(n, -1)
     n_hh = 0
     if len(hh_idx):
-        hs = P["group_quarters"]["household_size"]["values"]
+        hs = targets["group_quarters"]["household_size"]["values"]
         size_codes, size_p = _dist(hs)
         sizes = size_codes[_choice(rng, size_p, len(hh_idx))]
         cs = np.cumsum(sizes)
@@ -706,8 +794,9 @@ def _generate_state(usps: str, year: int, seed: int, n: int, drift: Drift = NO_D
         unit[rest] = member_unit
     gq_idx = np.flatnonzero(gq)
     unit[gq_idx] = n_hh + np.arange(len(gq_idx))
-    n_units = n_hh + len(gq_idx)
-    unit_is_gq = np.r_[np.zeros(n_hh, bool), np.ones(len(gq_idx), bool)]
+    r.n_units = n_units = n_hh + len(gq_idx)
+    r.unit_is_gq = np.r_[np.zeros(n_hh, bool), np.ones(len(gq_idx), bool)]
+    r.unit = unit
     # the oldest member is the reference person (SPORDER 1), the others follow by age
     order = np.lexsort((-age, unit))
     first = np.r_[True, unit[order][1:] != unit[order][:-1]]
@@ -716,6 +805,7 @@ def _generate_state(usps: str, year: int, seed: int, n: int, drift: Drift = NO_D
     sporder = np.empty(n, dtype=np.int64)
     pos = np.arange(n) - np.maximum.accumulate(np.where(first, np.arange(n), 0))
     sporder[order] = pos + 1
+    r.sporder = sporder
     head_of = np.zeros(n_units, dtype=np.int64)
     head_of[unit[is_head]] = np.flatnonzero(is_head)
     head_age = age[head_of[unit]]
@@ -730,115 +820,137 @@ def _generate_state(usps: str, year: int, seed: int, n: int, drift: Drift = NO_D
     spouse = cand_order[first_idx]
     rel[spouse] = 21
     rel[is_head] = 20
-    rel = np.where(gq, np.where(age >= 65, 37, 38), rel)
+    r.rel = rel = np.where(gq, np.where(age >= 65, 37, 38), rel)
     married_units = np.zeros(n_units, bool)
     married_units[unit[spouse]] = True
-    mar = np.where((rel == 21) | ((rel == 20) & married_units[unit] & ~gq), 1, mar)
-    mar = np.where(age < 15, 5, mar)
+    mar = np.where((rel == 21) | ((rel == 20) & married_units[unit] & ~gq), 1, r.mar)
+    r.mar = np.where(age < 15, 5, mar)
 
-    # serial numbers, PUMA, replicate factors (per unit)
-    slot = int(state_table().index[state_table()["fips"] == st.fips][0]) + 1
+
+def _number_units_and_replicate_weights(r: _Records) -> None:
+    """Serial numbers (each state in its own residue class), PUMA, and the successive-difference
+    replicate weights of each unit's persons."""
+    rng, n_units, unit_is_gq, unit = r.rng, r.n_units, r.unit_is_gq, r.unit
+    slot = int(state_table().index[state_table()["fips"] == r.st.fips][0]) + 1
     kmax = (9_999_999 - slot) // SERIAL_MODULUS
     serial = np.empty(n_units, dtype=np.int64)
     for flag in (False, True):
         ids = np.flatnonzero(unit_is_gq == flag)
         k = np.sort(rng.choice(kmax + 1, size=len(ids), replace=False))
         serial[ids] = k * SERIAL_MODULUS + slot
-    pumas = P["states"]["puma"]["values"].get(usps)
+    r.serial = serial
+    pumas = r.targets["states"]["puma"]["values"].get(r.usps)
     if pumas is None:
-        n_puma = max(1, round(pop / P["states"]["puma"]["persons_per_placeholder"]))
+        n_puma = max(
+            1,
+            round(r.population / r.targets["states"]["puma"]["persons_per_placeholder"]),
+        )
         pumas = {f"{(i + 1) * 100:05d}": 1.0 for i in range(n_puma)}
     puma_codes = np.array(list(pumas))
-    unit_puma = puma_codes[_choice(rng, _dist(pumas)[1], n_units)]
+    r.unit_puma = unit_puma = puma_codes[_choice(rng, _dist(pumas)[1], n_units)]
     unit_size = np.bincount(unit, minlength=n_units)
-    sort_units = np.lexsort((serial, ~unit_is_gq))  # file order: GQ before HU, then serial
+    r.sort_units = np.lexsort((serial, ~unit_is_gq))  # file order: GQ before HU, then serial
     geo_order = np.lexsort((serial, unit_is_gq, unit_size, unit_puma))
     k_of_unit = np.empty(n_units, dtype=np.int64)
     k_of_unit[geo_order] = np.arange(n_units)
-    A = T["hadamard"]
-    r1 = A[k_of_unit % REPLICATES]
-    r2 = A[(k_of_unit + 1) % REPLICATES]
-    factors = 1 + SDR_COEF * (r1 - r2)  # n_units x 80
-    rep = np.round(pwgtp[:, None] * factors[unit]).astype(np.int64)
+    hadamard = r.distributions["hadamard"]
+    row1 = hadamard[k_of_unit % REPLICATES]
+    row2 = hadamard[(k_of_unit + 1) % REPLICATES]
+    factors = 1 + SDR_COEF * (row1 - row2)  # n_units x 80
+    r.replicate_weights = np.round(r.pwgtp[:, None] * factors[unit]).astype(np.int64)
 
-    # 9. record order and columns -----------------------------------------------------------------
+
+def _person_columns(r: _Records) -> pa.Table:
+    """9. Records in file order (units by serial number, persons by SPORDER) and the columns
+    of the year's person file, blanks where the dictionary says N/A."""
+    n, year, st, unit, n_units = r.n, r.year, r.st, r.unit, r.n_units
     unit_rank = np.empty(n_units, dtype=np.int64)
-    unit_rank[sort_units] = np.arange(n_units)
-    rec = np.lexsort((sporder, unit_rank[unit]))
-    tag = np.where(unit_is_gq, "GQ", "HU")
-    serialno = np.char.add(np.char.add(str(year), tag), np.char.zfill(serial.astype(str), 7))
+    unit_rank[r.sort_units] = np.arange(n_units)
+    rec = np.lexsort((r.sporder, unit_rank[unit]))
+    tag = np.where(r.unit_is_gq, "GQ", "HU")
+    serialno = np.char.add(np.char.add(str(year), tag), np.char.zfill(r.serial.astype(str), 7))
 
-    def R(x):
+    def ordered(x):
+        """`x` in the file's record order."""
         return x[rec]
 
-    a = R(age)
+    a = ordered(r.age)
     is15 = a >= 15
     is16 = a >= 16
     is5 = a >= 5
-    hy = R(has_yoep)
-    ho = R(has_occp)
-    w12 = R(worked12)
+    hy = ordered(r.has_yoep)
+    ho = ordered(r.has_occp)
+    w12 = ordered(r.worked12)
     col: dict[str, pa.Array] = {}
     col["RT"] = _const("P", n)
-    col["SERIALNO"] = pa.array(R(serialno[unit]))
+    col["SERIALNO"] = pa.array(ordered(serialno[unit]))
     col["DIVISION"] = _const(str(st.division), n)
-    col["SPORDER"] = _code(R(sporder), 2)
-    col["PUMA"] = pa.array(R(unit_puma[unit]))
+    col["SPORDER"] = _code(ordered(r.sporder), 2)
+    col["PUMA"] = pa.array(ordered(r.unit_puma[unit]))
     col["REGION"] = _const(str(st.region), n)
     col["STATE"] = _const(st.fips, n)
     col["ST"] = col["STATE"]
     col["ADJINC"] = _const(_schema(year)["adjinc"], n)
-    col["PWGTP"] = _num(R(pwgtp))
+    col["PWGTP"] = _num(ordered(r.pwgtp))
     col["AGEP"] = _num(a)
-    col["CIT"] = _num(R(cit))
-    col["CITWP"] = _num(R(citwp), R(cit) == 4)
-    col["COW"] = _num(R(cow), ho)
+    col["CIT"] = _num(ordered(r.cit))
+    col["CITWP"] = _num(ordered(r.citwp), ordered(r.cit) == 4)
+    col["COW"] = _num(ordered(r.cow), ho)
     col["DDRS"] = _num(np.full(n, 2), is5)
-    col["DEAR"] = _num(R(dflags["DEAR"]))
-    col["DEYE"] = _num(R(dflags["DEYE"]))
+    col["DEAR"] = _num(ordered(r.dflags["DEAR"]))
+    col["DEYE"] = _num(ordered(r.dflags["DEYE"]))
     col["DOUT"] = _num(np.full(n, 2), is15)
-    col["DPHY"] = _num(R(dflags["DPHY"]), is5)
-    col["DREM"] = _num(R(dflags["DREM"]), is5)
-    col["DIS"] = _num(R(dis))
-    col["ENG"] = _num(R(eng), is5 & (R(lanx) == 1))
-    col["LANX"] = _num(R(lanx), is5)
-    col["MAR"] = _num(R(mar))
-    col["MIL"] = _num(R(mil), a >= 17)
-    col["RELSHIPP"] = _num(R(rel))
-    col["SCHL"] = _code(R(schl), 2, R(schl) > 0)
-    col["SEX"] = _num(R(sex))
-    for c, v in (("INTP", intp), ("OIP", 0), ("PAP", 0), ("RETP", retp), ("SSIP", 0), ("SSP", ssp)):
-        col[c] = _num(np.broadcast_to(R(v) if isinstance(v, np.ndarray) else v, n), is15)
-    col["SEMP"] = _num(R(semp), is15)
-    col["WAGP"] = _num(R(wagp), is15)
-    col["WKHP"] = _num(R(wkhp), w12)
-    col["WKWN"] = _num(R(wkwn), w12)
-    wkl = np.where(w12, 1, np.where(ho & (R(occp) != 9920), 2, 3))
+    col["DPHY"] = _num(ordered(r.dflags["DPHY"]), is5)
+    col["DREM"] = _num(ordered(r.dflags["DREM"]), is5)
+    col["DIS"] = _num(ordered(r.dis))
+    col["ENG"] = _num(ordered(r.eng), is5 & (ordered(r.lanx) == 1))
+    col["LANX"] = _num(ordered(r.lanx), is5)
+    col["MAR"] = _num(ordered(r.mar))
+    col["MIL"] = _num(ordered(r.mil), a >= 17)
+    col["RELSHIPP"] = _num(ordered(r.rel))
+    col["SCHL"] = _code(ordered(r.schl), 2, ordered(r.schl) > 0)
+    col["SEX"] = _num(ordered(r.sex))
+    for c, v in (
+        ("INTP", r.intp),
+        ("OIP", 0),
+        ("PAP", 0),
+        ("RETP", r.retp),
+        ("SSIP", 0),
+        ("SSP", r.ssp),
+    ):
+        col[c] = _num(np.broadcast_to(ordered(v) if isinstance(v, np.ndarray) else v, n), is15)
+    col["SEMP"] = _num(ordered(r.semp), is15)
+    col["WAGP"] = _num(ordered(r.wagp), is15)
+    col["WKHP"] = _num(ordered(r.wkhp), w12)
+    col["WKWN"] = _num(ordered(r.wkwn), w12)
+    wkl = np.where(w12, 1, np.where(ho & (ordered(r.occp) != 9920), 2, 3))
     col["WKL"] = _num(wkl, is16)
-    col["WRK"] = _num(np.where(np.isin(R(esr), (1, 4)), 1, 2), is16)
-    col["YOEP"] = _num(R(yoep), hy)
-    y = R(yoep)
+    col["WRK"] = _num(np.where(np.isin(ordered(r.esr), (1, 4)), 1, 2), is16)
+    col["YOEP"] = _num(ordered(r.yoep), hy)
+    y = ordered(r.yoep)
     decade = np.clip((y - 1940) // 10 + 1, 1, 8)
     decade = np.where(y < 1950, 1, decade)
     col["DECADE"] = _num(decade, hy)
-    col["ESR"] = _num(R(esr), is16)
-    col["FOD1P"] = _code(R(fod1), 4, R(ba))
-    col["FOD2P"] = _code(R(fod2), 4, R(ba & has2))
-    col["HICOV"] = _num(R(hicov))
-    col["PRIVCOV"] = _num(R(privcov))
-    col["PUBCOV"] = _num(R(pubcov))
-    col["HISP"] = _code(R(hisp), 2)
-    col["NATIVITY"] = _num(R(nat))
-    col["OCCP"] = _code(R(occp), 4, ho)
-    col["SOCP"] = pa.array(_lookup(R(occp), T["socp"], ""), pa.string(), mask=~ho)
-    col["PERNP"] = _num(R(pernp), is16)
-    col["PINCP"] = _num(R(pincp), is15)
-    col["POBP"] = _code(R(pobp), 3)
-    col["QTRBIR"] = _num(R(qtrbir))
-    col["RAC1P"] = _num(R(rac1p))
-    col["WAOB"] = _num(_waob(R(pobp)))
-    for r in range(REPLICATES):
-        col[f"PWGTP{r + 1}"] = _num(rep[rec, r])
+    col["ESR"] = _num(ordered(r.esr), is16)
+    col["FOD1P"] = _code(ordered(r.fod1), 4, ordered(r.ba))
+    col["FOD2P"] = _code(ordered(r.fod2), 4, ordered(r.ba & r.has2))
+    col["HICOV"] = _num(ordered(r.hicov))
+    col["PRIVCOV"] = _num(ordered(r.privcov))
+    col["PUBCOV"] = _num(ordered(r.pubcov))
+    col["HISP"] = _code(ordered(r.hisp), 2)
+    col["NATIVITY"] = _num(ordered(r.nat))
+    col["OCCP"] = _code(ordered(r.occp), 4, ho)
+    col["SOCP"] = pa.array(
+        _lookup(ordered(r.occp), r.distributions["socp"], ""), pa.string(), mask=~ho
+    )
+    col["PERNP"] = _num(ordered(r.pernp), is16)
+    col["PINCP"] = _num(ordered(r.pincp), is15)
+    col["POBP"] = _code(ordered(r.pobp), 3)
+    col["QTRBIR"] = _num(ordered(r.qtrbir))
+    col["RAC1P"] = _num(ordered(r.rac1p))
+    col["WAOB"] = _num(_waob(ordered(r.pobp)))
+    for i in range(REPLICATES):
+        col[f"PWGTP{i + 1}"] = _num(r.replicate_weights[rec, i])
     sch = _schema(year)
     zero = _const("0", n)
     for flag in sch["flag_zero"]:
