@@ -109,9 +109,12 @@ def pums_totals(
 
     acc = _Accumulator()
     read_persons(
-        paths, prefilter=lambda t: pa.array(np.zeros(len(t), bool)), on_batch=acc,
-        year=year, period=period,
-    )  # fmt: skip
+        paths,
+        prefilter=lambda t: pa.array(np.zeros(len(t), bool)),
+        on_batch=acc,
+        year=year,
+        period=period,
+    )
     return acc.table()
 
 

@@ -99,8 +99,12 @@ def _add_selection(p, required: bool = False, pool: bool = True):
 
 
 def _add_source(p):
-    p.add_argument("--source", choices=["files", "api"], default="files",
-                   help="files: Census bulk zips (default); api: the Census PUMS API (needs CENSUS_API_KEY)")  # fmt: skip
+    p.add_argument(
+        "--source",
+        choices=["files", "api"],
+        default="files",
+        help="files: Census bulk zips (default); api: the Census PUMS API (needs CENSUS_API_KEY)",
+    )
     p.add_argument(
         "--base-url",
         metavar="URL",
@@ -117,8 +121,12 @@ def _add_style(p):
 
 
 def _add_profile(p):
-    p.add_argument("--profile", default="mpi", metavar="NAME|FILE",
-                   help="definition profile: mpi (default), broad, age25_64, arrival22, onet, or a .toml file")  # fmt: skip
+    p.add_argument(
+        "--profile",
+        default="mpi",
+        metavar="NAME|FILE",
+        help="definition profile: mpi (default), broad, age25_64, arrival22, onet, or a .toml file",
+    )
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -135,10 +143,13 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"brainwaste {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
-    p = sub.add_parser("sample", help="write the synthetic sample as Census-style zips",
-                       description="Write the embedded synthetic PUMS sample (deterministic: same seed, same bytes) as "
-                       "Census-style zips OUT/2024/1-Year/csv_pST.zip. Synthetic records for trying the tool offline; "
-                       "never findings.")  # fmt: skip
+    p = sub.add_parser(
+        "sample",
+        help="write the synthetic sample as Census-style zips",
+        description="Write the embedded synthetic PUMS sample (deterministic: same seed, same bytes) as "
+        "Census-style zips OUT/2024/1-Year/csv_pST.zip. Synthetic records for trying the tool offline; "
+        "never findings.",
+    )
     p.add_argument(
         "--out", metavar="DIR", help="output folder (default: DATA_DIR/raw/sample/seedN)"
     )
@@ -146,10 +157,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--seed", type=_seed, default=None, help="random seed (default: 20240101)")
     _add_data_dir(p)
 
-    p = sub.add_parser("fetch", help="download PUMS person files (or API extracts) into DATA_DIR/raw",
-                       description="Download ACS PUMS person records into DATA_DIR/raw with a manifest (URL, bytes, sha256, "
-                       "time). Files already downloaded and intact are not fetched again; an interrupted download resumes.",
-                       epilog="example: brainwaste fetch --year 2023 --period 1 --states MA,NY", formatter_class=argparse.RawDescriptionHelpFormatter)  # fmt: skip
+    p = sub.add_parser(
+        "fetch",
+        help="download PUMS person files (or API extracts) into DATA_DIR/raw",
+        description="Download ACS PUMS person records into DATA_DIR/raw with a manifest (URL, bytes, sha256, "
+        "time). Files already downloaded and intact are not fetched again; an interrupted download resumes.",
+        epilog="example: brainwaste fetch --year 2023 --period 1 --states MA,NY",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     _add_selection(p)
     _add_source(p)
     _add_data_dir(p)
@@ -188,32 +203,51 @@ def build_parser() -> argparse.ArgumentParser:
         _add_source(p)
         _add_data_dir(p)
         if name == "estimate":
-            p.add_argument("--breakdown", action="append", metavar="NAME",
-                           help="also estimate by a breakdown (repeatable): " + ", ".join(_breakdowns()))  # fmt: skip
+            p.add_argument(
+                "--breakdown",
+                action="append",
+                metavar="NAME",
+                help="also estimate by a breakdown (repeatable): " + ", ".join(_breakdowns()),
+            )
         else:
             _add_reports_dir(p)
             _add_style(p)
         p.add_argument("--no-progress", action="store_true", help="no progress bars")
 
-    p = sub.add_parser("trend", help="estimate several survey years on one definition and test their changes",
-                       description="Estimate every survey year on one definition profile and write "
-                       "DATA_DIR/processed/trend_{FIRST}-{LAST}_{PERIOD}yr.csv (the estimates of each year) and "
-                       "changes_{FIRST}-{LAST}_{PERIOD}yr.csv (differences between years with their SE, 90% MOE and "
-                       "significance), earnings in the last year's dollars (CPI-U-RS), the trend figures, workbook "
-                       "and gallery. Years already estimated with the same profile, inputs and version are reused.",
-                       epilog="examples:\n  brainwaste trend --sample\n"
-                       "  brainwaste trend --years 2012-2024 --period 1 --states MA,US\n"
-                       "  brainwaste trend --years 2014,2019,2024 --period 5 --states all",
-                       formatter_class=argparse.RawDescriptionHelpFormatter)  # fmt: skip
-    p.add_argument("--sample", action="store_true",
-                   help="the embedded synthetic sample over several years (offline; default years "
-                   "2016,2019,2022,2024, every state; outputs marked SYNTHETIC)")  # fmt: skip
-    p.add_argument("--years", metavar="YEARS",
-                   help="a range 2012-2024 or a list 2016,2019,2024 (2020 1-year is skipped: no standard file)")  # fmt: skip
-    p.add_argument("--period", type=_period,
-                   help="1 (1-year files) or 5 (5-year files, which must not overlap: e.g. 2014,2019,2024)")  # fmt: skip
-    p.add_argument("--states", metavar="LIST",
-                   help="USPS codes like MA,NY; MA,US for a state and the nation (national file); 'all' for every state")  # fmt: skip
+    p = sub.add_parser(
+        "trend",
+        help="estimate several survey years on one definition and test their changes",
+        description="Estimate every survey year on one definition profile and write "
+        "DATA_DIR/processed/trend_{FIRST}-{LAST}_{PERIOD}yr.csv (the estimates of each year) and "
+        "changes_{FIRST}-{LAST}_{PERIOD}yr.csv (differences between years with their SE, 90% MOE and "
+        "significance), earnings in the last year's dollars (CPI-U-RS), the trend figures, workbook "
+        "and gallery. Years already estimated with the same profile, inputs and version are reused.",
+        epilog="examples:\n  brainwaste trend --sample\n"
+        "  brainwaste trend --years 2012-2024 --period 1 --states MA,US\n"
+        "  brainwaste trend --years 2014,2019,2024 --period 5 --states all",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    p.add_argument(
+        "--sample",
+        action="store_true",
+        help="the embedded synthetic sample over several years (offline; default years "
+        "2016,2019,2022,2024, every state; outputs marked SYNTHETIC)",
+    )
+    p.add_argument(
+        "--years",
+        metavar="YEARS",
+        help="a range 2012-2024 or a list 2016,2019,2024 (2020 1-year is skipped: no standard file)",
+    )
+    p.add_argument(
+        "--period",
+        type=_period,
+        help="1 (1-year files) or 5 (5-year files, which must not overlap: e.g. 2014,2019,2024)",
+    )
+    p.add_argument(
+        "--states",
+        metavar="LIST",
+        help="USPS codes like MA,NY; MA,US for a state and the nation (national file); 'all' for every state",
+    )
     _add_profile(p)
     _add_source(p)
     _add_data_dir(p)
@@ -224,8 +258,11 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--no-progress", action="store_true", help="no progress bars")
 
-    p = sub.add_parser("figures", help="redraw figures and tables from DATA_DIR/processed",
-                       description="Draw the chart catalog and the workbook from the estimates already in DATA_DIR/processed.")  # fmt: skip
+    p = sub.add_parser(
+        "figures",
+        help="redraw figures and tables from DATA_DIR/processed",
+        description="Draw the chart catalog and the workbook from the estimates already in DATA_DIR/processed.",
+    )
     p.add_argument("--year", type=_year, help="which estimates (default: the latest written)")
     p.add_argument("--period", type=_period, help="which estimates (default: the latest written)")
     _add_data_dir(p)
@@ -244,8 +281,11 @@ def build_parser() -> argparse.ArgumentParser:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     src = p.add_mutually_exclusive_group()
-    src.add_argument("--sample", action="store_true",
-                     help="use the embedded synthetic sample (offline; every page marked SYNTHETIC)")  # fmt: skip
+    src.add_argument(
+        "--sample",
+        action="store_true",
+        help="use the embedded synthetic sample (offline; every page marked SYNTHETIC)",
+    )
     src.add_argument("--input", metavar="PATH", help="a PUMS person table you already have")
     p.add_argument(
         "--year", type=_years, help="survey year; with --period 1 a range pools 1-year files"
@@ -255,8 +295,11 @@ def build_parser() -> argparse.ArgumentParser:
     where.add_argument(
         "--state", metavar="ST", help="the state of the fact sheet (USPS code, or US)"
     )
-    where.add_argument("--states", metavar="LIST",
-                       help="one fact sheet per state: a list like MA,NY, or 'all' (every state and DC)")  # fmt: skip
+    where.add_argument(
+        "--states",
+        metavar="LIST",
+        help="one fact sheet per state: a list like MA,NY, or 'all' (every state and DC)",
+    )
     _add_profile(p)
     _add_source(p)
     _add_data_dir(p)
@@ -302,10 +345,16 @@ def _dataset(args):
     from .api import load
 
     ds = load(
-        year=args.year, period=args.period, states=args.states, input=args.input,
-        source="sample" if args.sample else args.source, profile=args.profile,
-        data_dir=args.data_dir, base_url=args.base_url, progress=not args.no_progress,
-    )  # fmt: skip
+        year=args.year,
+        period=args.period,
+        states=args.states,
+        input=args.input,
+        source="sample" if args.sample else args.source,
+        profile=args.profile,
+        data_dir=args.data_dir,
+        base_url=args.base_url,
+        progress=not args.no_progress,
+    )
     for warning in ds.persons.warnings:  # once per run, also kept in the metadata
         print(f"brainwaste: warning: {warning}", file=sys.stderr)
     return ds
@@ -362,8 +411,15 @@ def _cmd_fetch(args) -> None:
         return
     paths = []
     for year in args.year:
-        paths += fetch_files(year, args.period, args.states, data_dir=args.data_dir,
-                             base_url=args.base_url, progress=not args.no_progress, force=args.force)  # fmt: skip
+        paths += fetch_files(
+            year,
+            args.period,
+            args.states,
+            data_dir=args.data_dir,
+            base_url=args.base_url,
+            progress=not args.no_progress,
+            force=args.force,
+        )
     for p in paths:
         print(p)
 
@@ -423,10 +479,16 @@ def _cmd_trend(args) -> None:
     from .trend import draw_trend, run_trend, write_trend
 
     trend = run_trend(
-        args.years, args.period, args.states, profile=args.profile, sample=args.sample,
-        source=args.source, data_dir=args.data_dir, base_url=args.base_url,
+        args.years,
+        args.period,
+        args.states,
+        profile=args.profile,
+        sample=args.sample,
+        source=args.source,
+        data_dir=args.data_dir,
+        base_url=args.base_url,
         progress=not args.no_progress,
-    )  # fmt: skip
+    )
     write_trend(trend, args.data_dir)
     if not args.no_figures:
         draw_trend(trend, args.reports_dir)
@@ -437,15 +499,20 @@ def _cmd_trend(args) -> None:
         print(f"note: {note}")
     reused = ", ".join(map(str, trend.reused)) or "none"
     print(f"years: {', '.join(map(str, trend.years))} (kept results reused: {reused})")
-    print(f"outputs: {config.processed_dir(args.data_dir)}" + (
-        "" if args.no_figures else f" and {config.reports_dir(args.reports_dir)}"))  # fmt: skip
+    print(
+        f"outputs: {config.processed_dir(args.data_dir)}"
+        + ("" if args.no_figures else f" and {config.reports_dir(args.reports_dir)}")
+    )
 
 
 def _trend_summary(trend) -> None:
     """The underutilization rate's change from the first to the last year, by state and group."""
     c = trend.changes
-    c = c[(c["outcome"] == "underutilized") & (c["year_from"] == trend.years[0])
-          & (c["year_to"] == trend.years[-1])]  # fmt: skip
+    c = c[
+        (c["outcome"] == "underutilized")
+        & (c["year_from"] == trend.years[0])
+        & (c["year_to"] == trend.years[-1])
+    ]
     states = list(dict.fromkeys(c["state"]))
     if len(states) > 6:  # every state: the focus state and the nation (all in the changes file)
         from .figures.catalog import focus_state
@@ -460,8 +527,10 @@ def _trend_summary(trend) -> None:
         diff = "" if r.share_diff != r.share_diff else f"{100 * r.share_diff:+.1f}"
         moe = "" if r.share_diff_moe90 != r.share_diff_moe90 else f"{100 * r.share_diff_moe90:.1f}"
         sig = {True: " significant", False: ""}.get(r.significant90, "")
-        print(f"{r.state:5} {r.population:28} {100 * r.share_from:5.1f}% -> {100 * r.share_to:5.1f}% "
-              f"{diff:>6} +/- {moe:>4}{sig}")  # fmt: skip
+        print(
+            f"{r.state:5} {r.population:28} {100 * r.share_from:5.1f}% -> {100 * r.share_to:5.1f}% "
+            f"{diff:>6} +/- {moe:>4}{sig}"
+        )
 
 
 def _cmd_figures(args) -> None:
@@ -487,16 +556,28 @@ def _cmd_factsheet(args) -> None:
     # downloaded files only a run over every state (or the national file) does.
     wanted = None if args.sample else ("all" if args.states else ",".join(places))
     ds = load_dataset(
-        sample=args.sample, year=args.year, period=args.period, states=wanted,
-        input_path=args.input, profile=args.profile, source=args.source,
-        data_dir=args.data_dir, base_url=args.base_url, progress=not args.no_progress,
-    )  # fmt: skip
+        sample=args.sample,
+        year=args.year,
+        period=args.period,
+        states=wanted,
+        input_path=args.input,
+        profile=args.profile,
+        source=args.source,
+        data_dir=args.data_dir,
+        base_url=args.base_url,
+        progress=not args.no_progress,
+    )
     tables = build_tables(ds, extras=True)
     all_years = years_available(args.data_dir, ds.profile.name, ds.period, ds.synthetic)
     paths = write_factsheets(
-        tables, metadata(ds), places, args.reports_dir, None, all_years,
+        tables,
+        metadata(ds),
+        places,
+        args.reports_dir,
+        None,
+        all_years,
         progress=not args.no_progress,
-    )  # fmt: skip
+    )
     if ds.synthetic:
         print(SYNTHETIC_NOT_ESTIMATES)
     for p in paths:
@@ -520,8 +601,14 @@ def _cmd_check(args) -> None:
             raise InputError("give --sample, --input PATH, or --year, --period and --states")
         from .acquire import fetch_files
 
-        paths = fetch_files(args.year, args.period, args.states, data_dir=args.data_dir,
-                            base_url=args.base_url, progress=not args.no_progress)  # fmt: skip
+        paths = fetch_files(
+            args.year,
+            args.period,
+            args.states,
+            data_dir=args.data_dir,
+            base_url=args.base_url,
+            progress=not args.no_progress,
+        )
         year, period = args.year, args.period
     log(f"summing weights over every record of {len(paths)} file(s)")
     pums = check.pums_totals(paths, year, period)
@@ -534,8 +621,22 @@ def _cmd_check(args) -> None:
         states = sorted(pums["state"].unique())
         t = check.compare_published(pums, check.published_totals(year, period, states))
         print(f"PUMS-weighted totals against the published ACS {year} {period}-year tables")
-        print(check.format_table(t, ["state", "characteristic", "pums_estimate", "pums_se",
-                                     "published_estimate", "published_moe90", "difference", "difference_pct", "within_published_moe"]))  # fmt: skip
+        print(
+            check.format_table(
+                t,
+                [
+                    "state",
+                    "characteristic",
+                    "pums_estimate",
+                    "pums_se",
+                    "published_estimate",
+                    "published_moe90",
+                    "difference",
+                    "difference_pct",
+                    "within_published_moe",
+                ],
+            )
+        )
     if args.verification:
         verification = check.read_verification(args.verification)
         warning = check.period_mismatch(pums, verification)
@@ -545,11 +646,26 @@ def _cmd_check(args) -> None:
         t["state"] = t["STATE"].map(lambda f: state(f).usps)
         done = t[t["matches"].notna()]
         print("PUMS-weighted totals against the Census verification estimates")
-        print(check.format_table(done, ["state", "characteristic", "pums_estimate", "census_estimate",
-                                        "difference", "pums_se", "census_se", "matches"]))  # fmt: skip
+        print(
+            check.format_table(
+                done,
+                [
+                    "state",
+                    "characteristic",
+                    "pums_estimate",
+                    "census_estimate",
+                    "difference",
+                    "pums_se",
+                    "census_se",
+                    "matches",
+                ],
+            )
+        )
         n_ok = int(done["matches"].astype(bool).sum())
-        print(f"{n_ok} of {len(done)} characteristics match (estimate exactly, SE to the published rounding); "
-              f"{len(t) - len(done)} need housing records and were not checked")  # fmt: skip
+        print(
+            f"{n_ok} of {len(done)} characteristics match (estimate exactly, SE to the published rounding); "
+            f"{len(t) - len(done)} need housing records and were not checked"
+        )
 
 
 def _cmd_profiles(args) -> None:

@@ -192,9 +192,14 @@ class TrendParameters:
         from .trend import trend
 
         return trend(
-            self.years, self.period, self.states, profile=self.profile, source=self.source,
-            data_dir=self.data_dir, progress=False,
-        )  # fmt: skip
+            self.years,
+            self.period,
+            self.states,
+            profile=self.profile,
+            source=self.source,
+            data_dir=self.data_dir,
+            progress=False,
+        )
 
 
 TREND_PARAMETER_NAMES = tuple(f.name for f in fields(TrendParameters))
@@ -465,9 +470,13 @@ def render(
             print(f"brainwaste: rendering {path.name} -> {target}", file=sys.stderr, flush=True)
         try:
             papermill.execute_notebook(
-                str(path), str(target), parameters=params, cwd=str(path.parent),
-                progress_bar=False, log_output=False,
-            )  # fmt: skip
+                str(path),
+                str(target),
+                parameters=params,
+                cwd=str(path.parent),
+                progress_bar=False,
+                log_output=False,
+            )
         except papermill.PapermillExecutionError as exc:
             failures.append(
                 f"{path.name} failed in cell [{exc.exec_count}]: {exc.ename}: {exc.evalue} "
@@ -504,13 +513,20 @@ def build_parser() -> argparse.ArgumentParser:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     p.add_argument(
-        "-p", "--parameter", nargs=2, action="append", default=[], metavar=("NAME", "VALUE"),
+        "-p",
+        "--parameter",
+        nargs=2,
+        action="append",
+        default=[],
+        metavar=("NAME", "VALUE"),
         help="set a notebook parameter (repeatable)",
-    )  # fmt: skip
+    )
     p.add_argument(
-        "--only", action="append", metavar="PREFIX",
+        "--only",
+        action="append",
+        metavar="PREFIX",
         help="render only the notebooks whose name starts with PREFIX (repeatable), e.g. 01",
-    )  # fmt: skip
+    )
     p.add_argument(
         "--reports-dir", help="output root (default: $BRAINWASTE_REPORTS_DIR or reports)"
     )

@@ -209,9 +209,16 @@ def load_dataset(
         state_list = [state(f).usps for f in fips]
     classified = _classify(persons, prof, year)
     return Dataset(
-        persons, classified, prof, int(year), int(period), state_list, synthetic_flag, source,
+        persons,
+        classified,
+        prof,
+        int(year),
+        int(period),
+        state_list,
+        synthetic_flag,
+        source,
         [file_digest(p) for p in inputs],
-    )  # fmt: skip
+    )
 
 
 def _classify(persons: Persons, prof: Profile, year: int) -> pd.DataFrame:
@@ -254,9 +261,17 @@ def _pooled(years, period, states, prof, source, data_dir, base_url, progress) -
         warnings=[w for p in parts for w in p.persons.warnings],
     )
     return Dataset(
-        persons, pooled([p.classified for p in parts]), prof, years[-1], 1, parts[0].states,
-        any(p.synthetic for p in parts), parts[0].source, [i for p in parts for i in p.inputs], years,
-    )  # fmt: skip
+        persons,
+        pooled([p.classified for p in parts]),
+        prof,
+        years[-1],
+        1,
+        parts[0].states,
+        any(p.synthetic for p in parts),
+        parts[0].source,
+        [i for p in parts for i in p.inputs],
+        years,
+    )
 
 
 def _pooled_input(path: Path, years, period, states, prof: Profile) -> Dataset:
@@ -317,9 +332,13 @@ def api_persons(year, period, states, prof, data_dir=None):
     from .pums.from_api import load_api_persons
 
     return load_api_persons(
-        year, period, states, api_predicates(prof),
-        universe_prefilter(prof, keep_health_workers=False), data_dir=data_dir,
-    )  # fmt: skip
+        year,
+        period,
+        states,
+        api_predicates(prof),
+        universe_prefilter(prof, keep_health_workers=False),
+        data_dir=data_dir,
+    )
 
 
 def _load_api(year, period, states, prof, data_dir) -> Dataset:
@@ -334,9 +353,14 @@ def _load_api(year, period, states, prof, data_dir) -> Dataset:
 def estimates_for(ds: Dataset, breakdown: str | None = None) -> pd.DataFrame:
     """The contract estimates table for a dataset (one breakdown or none)."""
     table = estimate_outcomes(
-        ds.classified, ds.profile, year=ds.year, period=ds.period, breakdown=breakdown,
-        national=ds.national, states=ds.report_states,
-    )  # fmt: skip
+        ds.classified,
+        ds.profile,
+        year=ds.year,
+        period=ds.period,
+        breakdown=breakdown,
+        national=ds.national,
+        states=ds.report_states,
+    )
     table["synthetic"] = ds.synthetic
     table["data_source"] = ds.source
     table["brainwaste_version"] = __version__
@@ -476,9 +500,13 @@ def build_tables(
             tables["health_workforce"] = health_workforce(ds.classified, national=ds.national)
     if extras and ("PERNP" in ds.classified or "WAGP" in ds.classified):
         tables["forgone_earnings"] = forgone_earnings(
-            ds.classified, ds.profile, year=ds.year, period=ds.period,
-            national=ds.national, states=ds.report_states,
-        )  # fmt: skip
+            ds.classified,
+            ds.profile,
+            year=ds.year,
+            period=ds.period,
+            national=ds.national,
+            states=ds.report_states,
+        )
     return {name: t if name == "estimates" else _stamp(t, ds) for name, t in tables.items()}
 
 

@@ -45,9 +45,12 @@ def focus_state(states: list[str]) -> str:
 
 def provenance(meta: dict) -> Provenance:
     return Provenance.for_run(
-        meta["year"], meta["period"], meta["profile"]["name"], meta["synthetic"],
+        meta["year"],
+        meta["period"],
+        meta["profile"]["name"],
+        meta["synthetic"],
         moe=bool(meta.get("replicate_weights", True)),
-    )  # fmt: skip
+    )
 
 
 def _name(paths: list[Path]) -> str:
@@ -187,9 +190,12 @@ def draw_trend_report(tables: dict[str, pd.DataFrame], meta: dict, reports_dir: 
 def trend_provenance(meta: dict) -> Provenance:
     """Provenance of a ``brainwaste trend`` run (its meta lists the years)."""
     return Provenance.for_years(
-        meta["years"], int(meta["period"]), meta["profile"]["name"], meta["synthetic"],
+        meta["years"],
+        int(meta["period"]),
+        meta["profile"]["name"],
+        meta["synthetic"],
         moe=bool(meta.get("replicate_weights", True)),
-    )  # fmt: skip
+    )
 
 
 def _draw_trend(tables, meta, places, prov, reports_dir) -> list[tuple[list[Path], str]]:

@@ -105,13 +105,37 @@ def _margins(fig: plt.Figure, top_extra: float = 0.0, bottom_extra: float = 0.0,
 def _no_data_panel(ax: plt.Axes, reason: str) -> None:
     ax.set_axis_off()
     ax.add_patch(
-        Rectangle((0.05, 0.1), 0.9, 0.8, transform=ax.transAxes, facecolor="#F2F2F2A0",
-                  edgecolor="#999999", linestyle="--")
-    )  # fmt: skip
-    ax.text(0.5, 0.6, NO_DATA, transform=ax.transAxes, ha="center", va="center", fontsize=16,
-            fontweight="bold", color="#444444")  # fmt: skip
-    ax.text(0.5, 0.4, style.wrap(reason, 70), transform=ax.transAxes, ha="center", va="center",
-            fontsize=9, color="#444444")  # fmt: skip
+        Rectangle(
+            (0.05, 0.1),
+            0.9,
+            0.8,
+            transform=ax.transAxes,
+            facecolor="#F2F2F2A0",
+            edgecolor="#999999",
+            linestyle="--",
+        )
+    )
+    ax.text(
+        0.5,
+        0.6,
+        NO_DATA,
+        transform=ax.transAxes,
+        ha="center",
+        va="center",
+        fontsize=16,
+        fontweight="bold",
+        color="#444444",
+    )
+    ax.text(
+        0.5,
+        0.4,
+        style.wrap(reason, 70),
+        transform=ax.transAxes,
+        ha="center",
+        va="center",
+        fontsize=9,
+        color="#444444",
+    )
 
 
 def _no_data_figure(title: str, subtitle: str, reason: str) -> plt.Figure:
@@ -162,10 +186,27 @@ def _estimates_data(frame: pd.DataFrame) -> pd.DataFrame:
 
 def _legend_unreliable(handles: list, hollow: bool = False) -> list:
     if hollow:
-        return [*handles, Line2D([], [], marker="o", color="#555555", markerfacecolor="white",
-                                 linestyle="none", label="Unreliable (hollow)")]  # fmt: skip
-    return [*handles, Patch(facecolor="#777777", hatch=style.UNRELIABLE_HATCH,
-                            hatchcolor=style.UNRELIABLE_HATCH_COLOR, label="Unreliable (hatched)")]  # fmt: skip
+        return [
+            *handles,
+            Line2D(
+                [],
+                [],
+                marker="o",
+                color="#555555",
+                markerfacecolor="white",
+                linestyle="none",
+                label="Unreliable (hollow)",
+            ),
+        ]
+    return [
+        *handles,
+        Patch(
+            facecolor="#777777",
+            hatch=style.UNRELIABLE_HATCH,
+            hatchcolor=style.UNRELIABLE_HATCH_COLOR,
+            label="Unreliable (hatched)",
+        ),
+    ]
 
 
 def _mark_unreliable(bars, reliable) -> None:
@@ -181,8 +222,11 @@ def _finish(fig, handles: list, unreliable: bool, sel, hollow: bool = False, **m
     h = fig.get_figheight()
     fig.legend(
         handles=_legend_unreliable(handles, hollow=hollow) if unreliable else handles,
-        loc="upper left", ncol=4, bbox_to_anchor=(0.01, 1 - (_MARK_IN + 0.5) / h), fontsize=8,
-    )  # fmt: skip
+        loc="upper left",
+        ncol=4,
+        bbox_to_anchor=(0.01, 1 - (_MARK_IN + 0.5) / h),
+        fontsize=8,
+    )
     note = style.UNRELIABLE_NOTE_MARKERS if hollow else style.UNRELIABLE_NOTE_BARS
     _layout(fig, sel.title, sel.subtitle, note if unreliable else "")
     _margins(fig, **margins)
@@ -294,17 +338,27 @@ def _draw_outcomes_by_group(sel: Selection) -> plt.Figure:
         moe = _moe(vals["share_moe90"])
         top = max(top, np.nanmax((vals["share"].fillna(0) + moe).to_numpy()))
         bars = ax.bar(
-            x + (i - (len(groups) - 1) / 2) * width, vals["share"].fillna(0), width * 0.92,
-            yerr=moe, capsize=2, error_kw={"lw": 0.8, "ecolor": "#333333"},
-            color=style.POPULATION_COLORS[g], label=style.POPULATION_LABELS[g],
-        )  # fmt: skip
+            x + (i - (len(groups) - 1) / 2) * width,
+            vals["share"].fillna(0),
+            width * 0.92,
+            yerr=moe,
+            capsize=2,
+            error_kw={"lw": 0.8, "ecolor": "#333333"},
+            color=style.POPULATION_COLORS[g],
+            label=style.POPULATION_LABELS[g],
+        )
         _mark_unreliable(bars, ok)
         if "not_in_labor_force" in d.index:
             nilf = d.loc["not_in_labor_force"]
             bars2 = ax2.bar(
-                i, nilf["share"], 0.75, yerr=None if pd.isna(nilf["share_moe90"]) else nilf["share_moe90"],
-                capsize=2, error_kw={"lw": 0.8, "ecolor": "#333333"}, color=style.POPULATION_COLORS[g],
-            )  # fmt: skip
+                i,
+                nilf["share"],
+                0.75,
+                yerr=None if pd.isna(nilf["share_moe90"]) else nilf["share_moe90"],
+                capsize=2,
+                error_kw={"lw": 0.8, "ecolor": "#333333"},
+                color=style.POPULATION_COLORS[g],
+            )
             _mark_unreliable(bars2, [bool(nilf["reliable"])])
     ax.set_xticks(x, [style.OUTCOME_LABELS[o] for o in LF_OUTCOMES])
     ax.set_ylabel("Share of the group's civilian labor force")
@@ -321,9 +375,14 @@ def _draw_outcomes_by_group(sel: Selection) -> plt.Figure:
     if unreliable:
         handles = _legend_unreliable(handles)
     fig.legend(
-        handles=handles, loc="upper left", ncol=4, bbox_to_anchor=(0.01, 1 - 0.72 / 5.2),
-        fontsize=8, handlelength=1.5, columnspacing=1.2,
-    )  # fmt: skip
+        handles=handles,
+        loc="upper left",
+        ncol=4,
+        bbox_to_anchor=(0.01, 1 - 0.72 / 5.2),
+        fontsize=8,
+        handlelength=1.5,
+        columnspacing=1.2,
+    )
     _layout(fig, sel.title, sel.subtitle, style.UNRELIABLE_NOTE_BARS if unreliable else "")
     _margins(fig, top_extra=0.3, bottom_extra=0.1 if unreliable else 0, left=0.08, right=0.98)
     return fig
@@ -392,14 +451,26 @@ def _dot_rows(
         for good in (True, False):
             sel = ok == good
             ax.errorbar(
-                x[sel], y[sel], xerr=err[sel], fmt="none", ecolor=color, elinewidth=1.0,
-                alpha=0.9 if good else style.UNRELIABLE_WHISKER_ALPHA, zorder=2,
-            )  # fmt: skip
+                x[sel],
+                y[sel],
+                xerr=err[sel],
+                fmt="none",
+                ecolor=color,
+                elinewidth=1.0,
+                alpha=0.9 if good else style.UNRELIABLE_WHISKER_ALPHA,
+                zorder=2,
+            )
             ax.scatter(
-                x[sel], y[sel], s=26, marker=style.POPULATION_MARKERS[g],
-                facecolors=color if good else "white", edgecolors=color, linewidths=1.1, zorder=3,
+                x[sel],
+                y[sel],
+                s=26,
+                marker=style.POPULATION_MARKERS[g],
+                facecolors=color if good else "white",
+                edgecolors=color,
+                linewidths=1.1,
+                zorder=3,
                 label=style.POPULATION_LABELS[g] if good else None,
-            )  # fmt: skip
+            )
     ax.set_yticks(range(len(rows)), [place_name(s, "short") for s in rows])
     ax.set_ylim(len(rows) - 0.5, -0.5)
     ax.tick_params(axis="y", length=0)
@@ -432,9 +503,13 @@ def _finish_dot_plot(fig, ax, data: pd.DataFrame, xlabel: str, title: str, subti
     h = fig.get_figheight()
     fig.legend(
         handles=_legend_unreliable(handles, hollow=True) if unreliable else handles,
-        loc="upper left", ncol=4, bbox_to_anchor=(0.01, 1 - (_MARK_IN + 0.5) / h), fontsize=8,
-        handletextpad=0.3, columnspacing=1.0,
-    )  # fmt: skip
+        loc="upper left",
+        ncol=4,
+        bbox_to_anchor=(0.01, 1 - (_MARK_IN + 0.5) / h),
+        fontsize=8,
+        handletextpad=0.3,
+        columnspacing=1.0,
+    )
     _layout(fig, title, subtitle, style.UNRELIABLE_NOTE_MARKERS if unreliable else "")
     _margins(fig, top_extra=0.55, bottom_extra=-0.1, left=0.17, right=0.97)
 
@@ -555,25 +630,75 @@ def _map_panel(ax: plt.Axes, d: pd.DataFrame, norm, cmap, present: set[str]) -> 
                 fill = cmap(norm(r["share"]))
                 ax.add_patch(Rectangle((x, y), 0.94, 0.94, facecolor=fill, edgecolor="white"))
                 color = style.text_color_on(fill)
-                ax.text(x + 0.47, y + 0.62, t.usps, ha="center", va="center", fontsize=7.5,
-                        fontweight="bold", color=color)  # fmt: skip
-                ax.text(x + 0.47, y + 0.3, style.pct(r["share"]), ha="center", va="center",
-                        fontsize=6.5, color=color)  # fmt: skip
+                ax.text(
+                    x + 0.47,
+                    y + 0.62,
+                    t.usps,
+                    ha="center",
+                    va="center",
+                    fontsize=7.5,
+                    fontweight="bold",
+                    color=color,
+                )
+                ax.text(
+                    x + 0.47,
+                    y + 0.3,
+                    style.pct(r["share"]),
+                    ha="center",
+                    va="center",
+                    fontsize=6.5,
+                    color=color,
+                )
             else:
-                ax.add_patch(Rectangle((x, y), 0.94, 0.94, facecolor="#F2F2F2", edgecolor="#888888",
-                                       hatch=style.UNRELIABLE_HATCH, lw=0.6))  # fmt: skip
-                ax.text(x + 0.47, y + 0.62, t.usps, ha="center", va="center", fontsize=7.5,
-                        fontweight="bold", color="#333333",
-                        bbox={"facecolor": "#F2F2F2", "edgecolor": "none", "pad": 0.5})  # fmt: skip
+                ax.add_patch(
+                    Rectangle(
+                        (x, y),
+                        0.94,
+                        0.94,
+                        facecolor="#F2F2F2",
+                        edgecolor="#888888",
+                        hatch=style.UNRELIABLE_HATCH,
+                        lw=0.6,
+                    )
+                )
+                ax.text(
+                    x + 0.47,
+                    y + 0.62,
+                    t.usps,
+                    ha="center",
+                    va="center",
+                    fontsize=7.5,
+                    fontweight="bold",
+                    color="#333333",
+                    bbox={"facecolor": "#F2F2F2", "edgecolor": "none", "pad": 0.5},
+                )
                 label = "no rec." if r["n_unweighted"] == 0 else f"({style.pct(r['share'])})"
-                ax.text(x + 0.47, y + 0.28, label, ha="center", va="center", fontsize=6,
-                        color="#333333", fontstyle="italic",
-                        bbox={"facecolor": "#F2F2F2", "edgecolor": "none", "pad": 0.5})  # fmt: skip
+                ax.text(
+                    x + 0.47,
+                    y + 0.28,
+                    label,
+                    ha="center",
+                    va="center",
+                    fontsize=6,
+                    color="#333333",
+                    fontstyle="italic",
+                    bbox={"facecolor": "#F2F2F2", "edgecolor": "none", "pad": 0.5},
+                )
         else:
-            ax.add_patch(Rectangle((x, y), 0.94, 0.94, facecolor="white", edgecolor="#BBBBBB",
-                                   linestyle=(0, (2, 2)), lw=0.6))  # fmt: skip
-            ax.text(x + 0.47, y + 0.47, t.usps, ha="center", va="center", fontsize=7.5,
-                    color="#AAAAAA")  # fmt: skip
+            ax.add_patch(
+                Rectangle(
+                    (x, y),
+                    0.94,
+                    0.94,
+                    facecolor="white",
+                    edgecolor="#BBBBBB",
+                    linestyle=(0, (2, 2)),
+                    lw=0.6,
+                )
+            )
+            ax.text(
+                x + 0.47, y + 0.47, t.usps, ha="center", va="center", fontsize=7.5, color="#AAAAAA"
+            )
     ax.set_xlim(-0.1, grid["col"].max() + 1.05)
     ax.set_ylim(-grid["row"].max() - 0.1, 1.05)
     ax.set_aspect("equal")
@@ -650,14 +775,31 @@ def _draw_underutilization_map(sel: Selection) -> plt.Figure:
     cb.set_ticks(np.arange(0, vmax + 1e-9, 0.05 if vmax >= 0.15 else 0.01))
     handles = []
     if not _reliable(data).all():
-        handles.append(Patch(facecolor="#F2F2F2", edgecolor="#888888", hatch=style.UNRELIABLE_HATCH,
-                             label=f"Unreliable ({RELIABILITY_RULE}): rate in brackets"))  # fmt: skip
+        handles.append(
+            Patch(
+                facecolor="#F2F2F2",
+                edgecolor="#888888",
+                hatch=style.UNRELIABLE_HATCH,
+                label=f"Unreliable ({RELIABILITY_RULE}): rate in brackets",
+            )
+        )
     if missing:
-        handles.append(Patch(facecolor="white", edgecolor="#BBBBBB", linestyle=(0, (2, 2)),
-                             label="State not in this run"))  # fmt: skip
+        handles.append(
+            Patch(
+                facecolor="white",
+                edgecolor="#BBBBBB",
+                linestyle=(0, (2, 2)),
+                label="State not in this run",
+            )
+        )
     if handles:
-        fig.legend(handles=handles, loc="lower left", bbox_to_anchor=(0.42, (_FOOT_IN + 0.12) / 5.2),
-                   ncol=1, fontsize=7.5)  # fmt: skip
+        fig.legend(
+            handles=handles,
+            loc="lower left",
+            bbox_to_anchor=(0.42, (_FOOT_IN + 0.12) / 5.2),
+            ncol=1,
+            fontsize=7.5,
+        )
     return fig
 
 
@@ -769,9 +911,13 @@ def _draw_occupations_of_group(sel: Selection) -> plt.Figure:
     colors = [style.SKILL_TIER_COLORS.get(t, style.OKABE_ITO["grey"]) for t in data["skill_tier"]]
     ok = _reliable(data).to_numpy()
     bars = ax.barh(
-        y, data["count"], 0.72, xerr=_moe(data["count_moe90"]), color=colors,
+        y,
+        data["count"],
+        0.72,
+        xerr=_moe(data["count_moe90"]),
+        color=colors,
         error_kw={"lw": 0.8, "capsize": 2, "ecolor": "#333333"},
-    )  # fmt: skip
+    )
     _mark_unreliable(bars, ok)
     ax.set_yticks(y, [style.wrap(t, 46) for t in data["title"].fillna(data["occp2018"])])
     ax.set_ylim(len(data) - 0.5, -0.6)
@@ -782,9 +928,14 @@ def _draw_occupations_of_group(sel: Selection) -> plt.Figure:
     ax.set_axisbelow(True)
     right = (data["count"] + _moe(data["count_moe90"])).max()
     for yi, r in zip(y, data.itertuples(), strict=True):
-        ax.text(r.count + (0 if pd.isna(r.count_moe90) else r.count_moe90) + right * 0.01, yi,
-                f"{style.pct(r.share_of_employed)} of employed", va="center", fontsize=7,
-                color="#333333")  # fmt: skip
+        ax.text(
+            r.count + (0 if pd.isna(r.count_moe90) else r.count_moe90) + right * 0.01,
+            yi,
+            f"{style.pct(r.share_of_employed)} of employed",
+            va="center",
+            fontsize=7,
+            color="#333333",
+        )
     ax.set_xlim(0, right * 1.22)
     tiers = [t for t in ("high", "middle", "low") if t in set(data["skill_tier"])]
     handles = [
@@ -866,9 +1017,13 @@ def _draw_immigrant_share(sel: Selection) -> plt.Figure:
     is_all = (data["occp2018"] == "all_health").to_numpy()
     ok = _reliable(data).to_numpy()
     bars = ax.barh(
-        y, data["immigrant_share"].fillna(0), 0.72, xerr=_moe(data["immigrant_share_moe90"]),
-        color=style.POPULATION_COLORS["immigrant"], error_kw={"lw": 0.8, "capsize": 2, "ecolor": "#333333"},
-    )  # fmt: skip
+        y,
+        data["immigrant_share"].fillna(0),
+        0.72,
+        xerr=_moe(data["immigrant_share_moe90"]),
+        color=style.POPULATION_COLORS["immigrant"],
+        error_kw={"lw": 0.8, "capsize": 2, "ecolor": "#333333"},
+    )
     for bar, total in zip(bars, is_all, strict=True):
         if total:  # all health occupations: the reference, drawn as an outline
             bar.set_facecolor("white")
@@ -986,9 +1141,12 @@ def _draw_breakdowns(sel: Selection) -> plt.Figure:
     row_heights = [max(ncat[i : i + ncols]) for i in range(0, len(panels), ncols)]
     fig_h = 1.9 + sum(0.42 * r + 0.5 for r in row_heights)
     fig, axes = plt.subplots(
-        nrows, ncols, figsize=(10, fig_h), squeeze=False,
+        nrows,
+        ncols,
+        figsize=(10, fig_h),
+        squeeze=False,
         gridspec_kw={"height_ratios": row_heights, "hspace": 0.5, "wspace": 0.55},
-    )  # fmt: skip
+    )
     # the scale fits every rate and the reliable rates' whiskers; a wider unreliable whisker
     # runs to the edge of the panel
     ok_all = _reliable(data)
@@ -1007,11 +1165,14 @@ def _draw_breakdowns(sel: Selection) -> plt.Figure:
             has = (dg["n_unweighted"].fillna(0) > 0).to_numpy()
             ok = dg["reliable"].fillna(False).astype(bool).to_numpy()
             bars = ax.barh(
-                y[has], dg["share"].to_numpy()[has], height * 0.92,
-                xerr=_moe(dg["share_moe90"])[has], color=style.POPULATION_COLORS[g],
+                y[has],
+                dg["share"].to_numpy()[has],
+                height * 0.92,
+                xerr=_moe(dg["share_moe90"])[has],
+                color=style.POPULATION_COLORS[g],
                 error_kw={"lw": 0.7, "capsize": 1.5, "ecolor": "#333333"},
                 label=style.POPULATION_LABELS[g],
-            )  # fmt: skip
+            )
             _mark_unreliable(bars, ok[has])
         ax.set_yticks(range(len(cats)), [style.wrap(style.category_label(c), 18) for c in cats])
         ax.set_ylim(len(cats) - 0.5, -0.5)
@@ -1228,13 +1389,28 @@ def _draw_trend(sel: Selection) -> plt.Figure:
         x = d["year"].to_numpy(dtype=float) + off
         color = style.POPULATION_COLORS[g]
         ax.plot(x, d["share"], color=color, lw=1.4, zorder=2, label=style.POPULATION_LABELS[g])
-        ax.errorbar(x, d["share"], yerr=_moe(d["share_moe90"]), fmt="none", ecolor=color,
-                    elinewidth=1, capsize=2, zorder=2)  # fmt: skip
+        ax.errorbar(
+            x,
+            d["share"],
+            yerr=_moe(d["share_moe90"]),
+            fmt="none",
+            ecolor=color,
+            elinewidth=1,
+            capsize=2,
+            zorder=2,
+        )
         ok = _reliable(d).to_numpy()
         for good in (True, False):
             sel_ = ok == good
-            ax.scatter(x[sel_], d["share"].to_numpy()[sel_], s=30, marker=style.POPULATION_MARKERS[g],
-                       facecolors=color if good else "white", edgecolors=color, zorder=3)  # fmt: skip
+            ax.scatter(
+                x[sel_],
+                d["share"].to_numpy()[sel_],
+                s=30,
+                marker=style.POPULATION_MARKERS[g],
+                facecolors=color if good else "white",
+                edgecolors=color,
+                zorder=3,
+            )
     ax.set_xticks(years, [str(y) for y in years])
     ax.yaxis.set_major_formatter(style.PERCENT)
     ax.set_ylim(bottom=0)

@@ -124,8 +124,16 @@ def _stamp_house(fig: plt.Figure, house: style.HouseStyle) -> None:
         return
     room = 0.64 * w_in - x
     size = 6.5
-    text = fig.text(x / w_in, 1 - (0.03 + LOGO_HEIGHT_IN / 2) / h_in, words, fontsize=size,
-                    color="#222222", ha="left", va="center", fontweight="bold")  # fmt: skip
+    text = fig.text(
+        x / w_in,
+        1 - (0.03 + LOGO_HEIGHT_IN / 2) / h_in,
+        words,
+        fontsize=size,
+        color="#222222",
+        ha="left",
+        va="center",
+        fontweight="bold",
+    )
     renderer = fig.canvas.get_renderer()
 
     def width() -> float:
@@ -143,23 +151,43 @@ def stamp(fig: plt.Figure, provenance: Provenance) -> None:
     """Draw the source line, the organization of the house style in effect, and, for synthetic
     data, the visible mark."""
     fig.text(
-        0.01, 0.008, provenance.source_line(), fontsize=6.5, color="#444444", ha="left",
+        0.01,
+        0.008,
+        provenance.source_line(),
+        fontsize=6.5,
+        color="#444444",
+        ha="left",
         va="bottom",
-    )  # fmt: skip
+    )
     _stamp_house(fig, style.current())
     if provenance.synthetic:
         # A faint diagonal mark behind the data (the axes are see-through so it shows) and a
         # solid label in the top-right corner that no crop of the chart can lose.
         fig.text(
-            0.5, 0.5, SYNTHETIC_MARK, fontsize=26, color="#D55E00", alpha=0.13, ha="center",
-            va="center", rotation=20, fontweight="bold", zorder=-10,
-        )  # fmt: skip
+            0.5,
+            0.5,
+            SYNTHETIC_MARK,
+            fontsize=26,
+            color="#D55E00",
+            alpha=0.13,
+            ha="center",
+            va="center",
+            rotation=20,
+            fontweight="bold",
+            zorder=-10,
+        )
         for ax in fig.axes:
             ax.patch.set_alpha(0)
         fig.text(
-            0.99, 0.992, SYNTHETIC_MARK, fontsize=8, color="#D55E00", ha="right", va="top",
+            0.99,
+            0.992,
+            SYNTHETIC_MARK,
+            fontsize=8,
+            color="#D55E00",
+            ha="right",
+            va="top",
             fontweight="bold",
-        )  # fmt: skip
+        )
 
 
 def save_figure(
