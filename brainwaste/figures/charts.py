@@ -209,6 +209,15 @@ def _legend_unreliable(handles: list, hollow: bool = False) -> list:
     ]
 
 
+def _group_line_handles(groups) -> list:
+    """Legend entries of a line chart: each group's colour and marker."""
+    return [
+        Line2D([], [], color=style.POPULATION_COLORS[g], marker=style.POPULATION_MARKERS[g],
+               label=style.POPULATION_LABELS[g])
+        for g in groups
+    ]  # fmt: skip
+
+
 def _mark_unreliable(bars, reliable) -> None:
     """Hatch the bars of unreliable estimates (their colour stays, so the colour code reads)."""
     for bar, good in zip(bars, reliable, strict=True):
@@ -266,7 +275,9 @@ def _render(
     provenance: Provenance,
     reports_dir: str | os.PathLike,
 ) -> list[Path]:
-    """Draw and describe a selection (or the "not enough data" panel) and write its files."""
+    """Draw and describe a selection (or the "not enough data" panel) in the house style and
+    write its files."""
+    style.apply()
     if not _reliable(sel.data).any():
         fig = _no_data_figure(sel.title, sel.subtitle, sel.empty)
         alt = _no_data_alt(sel.subject, [sel.cell(r) for r in sel.data.itertuples()])
@@ -295,7 +306,6 @@ def outcomes_by_group(
     Left: shares of each group's labor force in high-, middle-, low-skilled jobs and unemployed.
     Right, apart because its denominator differs: the share of the group not in the labor force.
     """
-    style.apply()
     sel = _select_outcomes_by_group(estimates, place)
     return _render(
         sel, _draw_outcomes_by_group, _describe_outcomes_by_group, provenance, reports_dir
@@ -521,7 +531,6 @@ def underutilization_by_state(
     reports_dir: str | os.PathLike,
 ) -> list[Path]:
     """Underutilization rate of each group by state, sorted, focus state highlighted, with MOE."""
-    style.apply()
     sel = _select_underutilization_by_state(estimates, focus)
     return _render(
         sel,
@@ -713,7 +722,6 @@ def underutilization_map(
     One equal-size square per state (no shapefiles); states without a reliable rate are hatched
     grey with the rate in brackets, states not in the run are dashed outlines.
     """
-    style.apply()
     sel = _select_underutilization_map(estimates)
     return _render(
         sel, _draw_underutilization_map, _describe_underutilization_map, provenance, reports_dir
@@ -859,7 +867,6 @@ def occupations_of_group(
     ``occupations_of_degree_holders(..., degree_field=...)``) gives a chart named and titled for
     the holders of that field.
     """
-    style.apply()
     sel = _select_occupations_of_group(occupations, place, population, top)
     return _render(
         sel, _draw_occupations_of_group, _describe_occupations_of_group, provenance, reports_dir
@@ -984,7 +991,6 @@ def immigrant_share_of_health_workers(
 
     A share counts as reliable when both the workers and the immigrants among them are.
     """
-    style.apply()
     sel = _select_immigrant_share(health_workforce, place, occupations)
     return _render(sel, _draw_immigrant_share, _describe_immigrant_share, provenance, reports_dir)
 
@@ -1094,7 +1100,6 @@ def underutilization_breakdowns(
 ) -> list[Path]:
     """Underutilization rate by English ability, years since arrival, degree field and sex, per
     group, in small multiples. Cells with no sample records are left empty (and named)."""
-    style.apply()
     sel = _select_breakdowns(breakdowns, place, panels)
     return _render(sel, _draw_breakdowns, _describe_breakdowns, provenance, reports_dir)
 
@@ -1236,7 +1241,6 @@ def forgone_earnings_by_state(
     reports_dir: str | os.PathLike,
 ) -> list[Path]:
     """Annual earnings forgone by underutilized health-degree holders, by state and group."""
-    style.apply()
     sel = _select_forgone_earnings(forgone, focus)
     return _render(sel, _draw_forgone_earnings, _describe_forgone_earnings, provenance, reports_dir)
 
@@ -1335,7 +1339,6 @@ def trend(
 
     Takes an estimates table holding several ``year`` values (or a list of one-year tables).
     """
-    style.apply()
     sel = _select_trend(estimates, place, outcome)
     return _render(sel, _draw_trend, _describe_trend, provenance, reports_dir)
 
@@ -1417,11 +1420,7 @@ def _draw_trend(sel: Selection) -> plt.Figure:
     ax.set_ylabel(f"{label.capitalize()} rate")
     ax.grid(axis="y", color="#E5E5E5", lw=0.6)
     ax.set_axisbelow(True)
-    handles = [
-        Line2D([], [], color=style.POPULATION_COLORS[g], marker=style.POPULATION_MARKERS[g],
-               label=style.POPULATION_LABELS[g])
-        for g in groups
-    ]  # fmt: skip
+    handles = _group_line_handles(groups)
     unreliable = not _reliable(data).all()
     margins = {"top_extra": 0.35, "bottom_extra": 0.2, "left": 0.1, "right": 0.97}
     _finish(fig, handles, unreliable, sel, hollow=True, **margins)

@@ -27,7 +27,9 @@ from .charts import (
     _estimates_data,
     _flagged,
     _fmt_share,
+    _group_line_handles,
     _layout,
+    _legend_unreliable,
     _margins,
     _moe,
     _no_data_alt,
@@ -122,15 +124,10 @@ def underutilization_trend(
     ax.set_ylabel("Underutilization rate")
     ax.grid(axis="y", color="#E5E5E5", lw=0.6)
     ax.set_axisbelow(True)
-    handles = [
-        Line2D([], [], color=style.POPULATION_COLORS[g], marker=style.POPULATION_MARKERS[g],
-               label=style.POPULATION_LABELS[g])
-        for g in groups
-    ]  # fmt: skip
+    handles = _group_line_handles(groups)
     unreliable = not _reliable(data).all()
     if unreliable:
-        handles.append(Line2D([], [], marker="o", color="#555555", markerfacecolor="white",
-                              linestyle="none", label="Unreliable (hollow)"))  # fmt: skip
+        handles = _legend_unreliable(handles, hollow=True)
     fig.legend(handles=handles, loc="upper left", ncol=4, bbox_to_anchor=(0.01, 1 - 0.7 / 4.8),
                fontsize=8, frameon=False)  # fmt: skip
     notes = ["Shaded bands: 90% margins of error."]

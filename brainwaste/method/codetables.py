@@ -159,8 +159,10 @@ def _check_scheme(scheme: str) -> None:
         )
 
 
-def _occupation_2010_column(occp: pd.Series, column: str) -> pd.Series:
-    table = _table("occupations_2010.csv")
+def _map_2010_codes(occp: pd.Series, table_name: str, column: str) -> pd.Series:
+    """`column` of the packaged table `table_name` for each 2010 Census OCCP code (blanks stay
+    ``<NA>``); a SchemaError names the codes the table does not hold."""
+    table = _table(table_name)
     codes = _codes(occp, _OCCP_WIDTH)
     _check_known(
         codes,
@@ -170,6 +172,10 @@ def _occupation_2010_column(occp: pd.Series, column: str) -> pd.Series:
     )
     mapping = dict(zip(table["occp2010"], table[column], strict=True))
     return codes.map(mapping).astype("string")
+
+
+def _occupation_2010_column(occp: pd.Series, column: str) -> pd.Series:
+    return _map_2010_codes(occp, "occupations_2010.csv", column)
 
 
 def _column(occp: pd.Series, column: str, coding: str) -> pd.Series:
@@ -227,16 +233,7 @@ def convert_occp_2010_to_2018(occp: pd.Series) -> pd.Series:
     A 2010 code split among several 2018 codes goes to the single target chosen in the
     crosswalk table (``rule`` = ``split``). Raises SchemaError naming codes not in the crosswalk.
     """
-    table = _table("occp_2010_to_2018.csv")
-    codes = _codes(occp, _OCCP_WIDTH)
-    _check_known(
-        codes,
-        table["occp2010"],
-        "2010 Census occupation (OCCP) codes",
-        "Files from 2018 on (5-year from 2014-2018 on) already use 2018 codes.",
-    )
-    mapping = dict(zip(table["occp2010"], table["occp2018"], strict=True))
-    return codes.map(mapping).astype("string")
+    return _map_2010_codes(occp, "occp_2010_to_2018.csv", "occp2018")
 
 
 # --- health occupations --------------------------------------------------------------------------
