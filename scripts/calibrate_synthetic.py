@@ -36,8 +36,16 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 
+from brainwaste.estimate.outcomes import estimate_outcomes
+from brainwaste.geography import NATION
+from brainwaste.method.classify import classify
+from brainwaste.method.codetables import health_degree_codes
+from brainwaste.method.profile import load_profile
+from brainwaste.pums import synthetic
 from brainwaste.pums.dictionary import read_dictionary
+from brainwaste.pums.readers import canonical_batch, pandas_type
 from brainwaste.pums.synthetic import AGE_BAND_LABELS
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -56,7 +64,8 @@ SRC18 = (
     "(acs_pums_2018_1yr_person_small_states/csv_p{de,nh,vt,wy}.zip), weighted with PWGTP"
 )
 
-HEALTH_FOD = [6100, 6102, 6103, 6104, 6105, 6106, 6107, 6108, 6109, 6110, 6199]
+#: The health fields of degree (the package's core set: 6100, 6102-6110, 6199).
+HEALTH_FOD = sorted(int(c) for c in health_degree_codes("core"))
 AGE_BANDS = [0, 5, 16, 18, 25, 35, 45, 55, 65, 75, 200]
 ARRIVAL_BINS = list(range(0, 80, 5)) + [96]  # 0-4, 5-9, ..., 70-74, 75-95
 YEARS_IN_US_BINS = [0, 3, 5, 10, 15, 20, 30, 200]
@@ -910,42 +919,26 @@ def demographics_block(p24: pd.DataFrame) -> dict:
 
 
 def foreign_educated_share(params: dict, factor: float) -> tuple[float, dict]:
-    """Generate the focus states with `factor` and measure the health-degree contrasts."""
-    import brainwaste.pums.synthetic as syn
-
+    """Generate the focus states from `params` with `factor` and measure them as the package
+    does (its classification and estimator, profile mpi): each group's underutilization rate and
+    the foreign-educated share of the underutilized immigrants, nationally."""
     params["group_contrasts"]["factors"]["health_ba"]["immigrant_foreign_educated"] = factor
-    d = syn_generate(syn, params)
-    num = {c: pd.to_numeric(d[c]) for c in ("PWGTP", "AGEP", "SCHL", "NATIVITY", "ESR", "YOEP")}
-    w = num["PWGTP"]
-    codes = [str(c) for c in HEALTH_FOD]
-    health = d["FOD1P"].isin(codes) | d["FOD2P"].isin(codes)
-    tiers = params["occupation"]["codes"]["values"]
-    low = d["OCCP"].map(lambda c: isinstance(c, str) and tiers.get(c, [None, None])[1] == "low")
-    lf = (num["AGEP"] >= 25) & (num["SCHL"] >= 21) & health & num["ESR"].isin([1, 2, 3])
-    under = lf & ((num["ESR"] == 3) | (num["ESR"].isin([1, 2]) & low))
-    arrival = num["AGEP"] - (2024 - num["YOEP"])
-    fe = (num["NATIVITY"] == 2) & (arrival >= 25)
-    imm = num["NATIVITY"] == 2
-    share = float((w * under * fe).sum() / (w * under * imm).sum())
-    rates = {}
-    for name, m in (
-        ("us_born", ~imm),
-        ("immigrant_us_educated", imm & ~fe),
-        ("immigrant_foreign_educated", fe),
-    ):
-        rates[name] = r5(float((w * under * m).sum() / (w * lf * m).sum()))
-    return share, rates
-
-
-def syn_generate(syn, params: dict) -> pd.DataFrame:
-    original = syn.params
-    try:
-        syn.params = lambda: params  # generate from the parameters being calibrated
-        syn._tables.cache_clear()
-        return syn.generate_persons(FOCUS)
-    finally:
-        syn.params = original
-        syn._tables.cache_clear()
+    generated = synthetic.generate_persons(FOCUS, targets=params)
+    batch = pa.Table.from_pandas(generated, preserve_index=False)
+    frame = canonical_batch(batch, "calibration sample", year=2024, period=1).to_pandas(
+        types_mapper=pandas_type
+    )
+    profile = load_profile("mpi")
+    classified = classify(frame, profile, file_year=2024)
+    table = estimate_outcomes(classified, profile, year=2024, period=1, national=True, states=FOCUS)
+    us = table[
+        (table["state"] == NATION)
+        & (table["breakdown"] == "none")
+        & (table["outcome"] == "underutilized")
+    ].set_index("population")
+    share = float(us.at["immigrant_foreign_educated", "count"] / us.at["immigrant", "count"])
+    groups = ("us_born", "immigrant_us_educated", "immigrant_foreign_educated")
+    return share, {g: r5(float(us.at[g, "share"])) for g in groups}
 
 
 def tune_health_factor(params: dict) -> dict:
@@ -961,9 +954,9 @@ def tune_health_factor(params: dict) -> dict:
         f1 = foreign_educated_share(params, x1)[0] - target
     share, rates = foreign_educated_share(params, round(x1, 3))
     params["group_contrasts"]["generated_check"] = {
-        "source": "Generated default sample of MA, NY, NJ, CA, TX, FL (seed 20240101): health-degree "
-        "BA+ aged 25+ in the labor force: underutilized rates by group and the foreign-educated "
-        "share of underutilized immigrants.",
+        "source": "Generated default sample of MA, NY, NJ, CA, TX, FL (seed 20240101), measured "
+        "with the package's classification and estimator (profile mpi): underutilized rates by "
+        "group and the foreign-educated share of underutilized immigrants.",
         "underutilized": rates,
         "foreign_educated_share_of_underutilized_immigrants": r5(share),
     }

@@ -180,8 +180,14 @@ def _band(age: np.ndarray) -> np.ndarray:
 
 @lru_cache(maxsize=16)
 def _tables(drift: Drift = NO_DRIFT) -> dict:
-    """Arrays derived once from the parameters (and a year's drift)."""
-    P = params()
+    """Arrays derived once from the packaged parameters (and a year's drift)."""
+    return derived_tables(params(), drift)
+
+
+def derived_tables(targets: dict, drift: Drift = NO_DRIFT) -> dict:
+    """The arrays the generator draws from, derived from calibrated `targets` (the layout of
+    ``synthetic_params.json``) and a year's drift."""
+    P = targets
     t: dict = {}
     # age x SCHL (index 0 = blank, 1..24 = code) by nativity
     ages = np.arange(96)
@@ -309,10 +315,12 @@ def hadamard80() -> np.ndarray:
 # -- sizes -----------------------------------------------------------------------------------------
 
 
-def records_per_state(states: list[str], size: str | int = "default") -> dict[str, int]:
+def records_per_state(
+    states: list[str], size: str | int = "default", targets: dict | None = None
+) -> dict[str, int]:
     """Number of records each state gets for a `size` ("default", "tiny" or records per focus
-    state)."""
-    P = params()["states"]
+    state), from the packaged parameters or `targets`."""
+    P = (targets or params())["states"]
     if size == "default":
         focus_n, scale = FOCUS_RECORDS, 1.0
     elif size == "tiny":
@@ -414,14 +422,28 @@ class _Records(SimpleNamespace):
     entry per record (arrays per household or group-quarters unit say so in their names)."""
 
 
-def _generate_state(usps: str, year: int, seed: int, n: int, drift: Drift = NO_DRIFT) -> pa.Table:
+def _generate_state(
+    usps: str,
+    year: int,
+    seed: int,
+    n: int,
+    drift: Drift = NO_DRIFT,
+    *,
+    targets: dict | None = None,
+) -> pa.Table:
     """The records of one state, drawn in phases; each phase draws from the same random
-    generator in a fixed order, so the same arguments give the same records."""
+    generator in a fixed order, so the same arguments give the same records. `targets` replaces
+    the packaged parameters (for the calibration script)."""
     st = state(usps)
     r = _Records(
-        usps=usps, st=st, year=year, n=n, rng=_state_rng(seed, st.fips),
-        targets=params(), distributions=_tables(drift),
-    )  # fmt: skip
+        usps=usps,
+        st=st,
+        year=year,
+        n=n,
+        rng=_state_rng(seed, st.fips),
+        targets=params() if targets is None else targets,
+        distributions=_tables(drift) if targets is None else derived_tables(targets, drift),
+    )
     _draw_nativity_age_education(r)
     _draw_citizenship_arrival_birthplace(r)
     _draw_degrees_and_sex(r)
@@ -1022,18 +1044,20 @@ def generate_persons(
     seed: int = DEFAULT_SEED,
     size: str | int = "default",
     drift: Drift = NO_DRIFT,
+    targets: dict | None = None,
 ) -> pd.DataFrame:
     """Generate the synthetic person records of `states` (default: 50 states and DC).
 
     Every column is a string column in the Census file's order; blanks are missing values. The
     same `seed`, `year` and `size` give the same records for a state whatever other states are
-    requested.
+    requested. `targets` generates from other parameters than the packaged ones (in the layout
+    of ``synthetic_params.json``; ``scripts/calibrate_synthetic.py`` tunes them this way).
     """
     states = _states_arg(states)
     seed = _check_seed(seed)
     _schema(year)
-    sizes = records_per_state(states, size)
-    tables = [_generate_state(u, year, seed, sizes[u], drift) for u in states]
+    sizes = records_per_state(states, size, targets)
+    tables = [_generate_state(u, year, seed, sizes[u], drift, targets=targets) for u in states]
     tbl = pa.concat_tables(tables)
     return tbl.to_pandas()
 
