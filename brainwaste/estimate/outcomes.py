@@ -106,13 +106,12 @@ MAX_CV = 0.30
 
 #: The reliability standard in words: every output that marks unreliable estimates (tables,
 #: charts, the workbook, the gallery, fact sheets, the command line) quotes this.
-RELIABILITY_RULE = (
-    f"fewer than {MIN_RECORDS} sample records or a coefficient of variation above {MAX_CV:.0%}"
-)
+#: Short enough for a chart's note line.
+RELIABILITY_RULE = f"fewer than {MIN_RECORDS} sample records or a CV above {MAX_CV:.0%}"
 #: The same as a sentence, for notes and footers.
 RELIABILITY_SENTENCE = (
-    f"An estimate is marked unreliable when it has {RELIABILITY_RULE} (the CV, coefficient of "
-    "variation, of its count or of its share)."
+    f"An estimate is marked unreliable when it has {RELIABILITY_RULE} (CV: coefficient of "
+    "variation, the standard error divided by the estimate, of its count or of its share)."
 )
 
 
