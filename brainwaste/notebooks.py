@@ -52,6 +52,19 @@ class NotebookError(BrainwasteError):
     exit_code = 1
 
 
+def _source_and_period(source: str, period) -> int:
+    """The period as a number, once `source` and `period` are known to be valid parameters."""
+    if source not in SOURCES:
+        raise InputError(f"source: {source!r} is not one of {', '.join(SOURCES)}")
+    try:
+        number = int(period)
+    except (TypeError, ValueError):
+        number = None
+    if number not in (1, 5):
+        raise InputError(f"period: {period!r} is not 1 (1-year file) or 5 (5-year file)")
+    return number
+
+
 def _year_or_years(value) -> int | list[int]:
     """A survey year, or several (1-year files pooled): 2023, "2023", "2022-2024", "2022,2024"."""
     years = parse_years(value, label="year")
@@ -83,15 +96,8 @@ class Parameters:
     reports_dir: str = "../reports/notebooks"
 
     def __post_init__(self) -> None:
-        if self.source not in SOURCES:
-            raise InputError(f"source: {self.source!r} is not one of {', '.join(SOURCES)}")
+        period = _source_and_period(self.source, self.period)
         year = _year_or_years(self.year)
-        try:
-            period = int(self.period)
-        except (TypeError, ValueError):
-            period = None
-        if period not in (1, 5):
-            raise InputError(f"period: {self.period!r} is not 1 (1-year file) or 5 (5-year file)")
         if isinstance(year, list) and period != 1:
             raise InputError("year: only 1-year files can be pooled (5-year files overlap)")
         for y in year if isinstance(year, list) else [year]:
@@ -162,24 +168,14 @@ class TrendParameters:
         from .sample_years import check_years
         from .trend import parse_years, plan_years
 
-        if self.source not in SOURCES:
-            raise InputError(f"source: {self.source!r} is not one of {', '.join(SOURCES)}")
-        try:
-            period = int(self.period)
-        except (TypeError, ValueError):
-            period = None
-        if period not in (1, 5):
-            raise InputError(f"period: {self.period!r} is not 1 (1-year file) or 5 (5-year file)")
+        period = _source_and_period(self.source, self.period)
         plan = plan_years(parse_years(self.years), period)
         if self.source == "sample":
             if period != 1:
                 raise InputError("the synthetic sample holds 1-year files: use period 1")
             check_years(list(plan.years))
-        if self.source == "api" and not config.census_api_key():
-            raise InputError(
-                "source 'api' needs a key in CENSUS_API_KEY "
-                "(free at https://api.census.gov/data/key_signup.html)"
-            )
+        if self.source == "api":
+            config.require_census_api_key("source 'api'")
         if not str(self.states or "").strip():
             raise InputError("states: give USPS codes such as MA,NY, 'all', or MA,US")
         load_profile(self.profile)
