@@ -41,6 +41,7 @@ from .atomic import write_atomic
 from .errors import InputError
 from .figures import charts, style
 from .figures.export import SYNTHETIC_MARK, Provenance
+from .figures.gallery import HTML_START
 from .geography import NATION, place_name
 from .sentences import Finding
 
@@ -663,11 +664,7 @@ def render_html(sheet: FactSheet, path: Path) -> Path:
     """Write the fact sheet as one self-contained HTML page (images inlined, no scripts)."""
     family = f'"{sheet.house.font_family}"' if sheet.house.font_family else '"DejaVu Sans"'
     out = [
-        "<!DOCTYPE html>",
-        '<html lang="en">',
-        "<head>",
-        '<meta charset="utf-8">',
-        '<meta name="viewport" content="width=device-width, initial-scale=1">',
+        *HTML_START,
         f"<title>{_e(sheet.title)}{' (SYNTHETIC)' if sheet.synthetic else ''}</title>",
         f'<meta name="generator" content="brainwaste {_e(__version__)}">',
         f"<style>{HTML_CSS.replace('FONT', family)}</style>",

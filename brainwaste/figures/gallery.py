@@ -21,6 +21,15 @@ from .export import SYNTHETIC_MARK, Provenance
 
 INDEX_NAME = "index.html"
 
+#: The first lines of every HTML page the package writes (the gallery, the fact sheets).
+HTML_START = (
+    "<!DOCTYPE html>",
+    '<html lang="en">',
+    "<head>",
+    '<meta charset="utf-8">',
+    '<meta name="viewport" content="width=device-width, initial-scale=1">',
+)
+
 
 @dataclass(frozen=True)
 class GalleryFigure:
@@ -105,11 +114,7 @@ def write_gallery(
     years = f"{year}" if period == 1 else f"{year - period + 1}-{year}"
     profile = meta.get("profile", {}).get("name", provenance.profile)
     out = [
-        "<!DOCTYPE html>",
-        '<html lang="en">',
-        "<head>",
-        '<meta charset="utf-8">',
-        '<meta name="viewport" content="width=device-width, initial-scale=1">',
+        *HTML_START,
         f"<title>brainwaste report: ACS {_e(years)}{' (synthetic)' if provenance.synthetic else ''}</title>",
         f"<style>{CSS}{_font_css(house)}</style>",
         "</head>",
