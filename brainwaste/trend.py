@@ -52,6 +52,7 @@ from .report import (
     log,
     write_table,
 )
+from .wording import SYNTHETIC_MARK
 from .years import parse_years as _parse_years
 
 #: Columns of the changes table (contract).
@@ -685,7 +686,7 @@ def describe(t: Trend) -> str:
     if t.synthetic:
         lines += [
             "",
-            "*** SYNTHETIC DATA: every number below illustrates the method; never quote it. ***",
+            f"*** {SYNTHETIC_MARK}: every number below illustrates the method; never quote it. ***",
         ]
     return "\n".join(lines)
 
