@@ -9,7 +9,7 @@ stages joined by small bounded queues:
    with the fastest raw-deflate decoder installed (ISA-L through the `isal` package, else
    `zlib-ng`, else the standard library's zlib: the same bytes either way), checking size and
    CRC-32 against the zip's directory. A plain CSV is read as it is.
-2. **parse** (a thread, and :data:`PARSE_THREADS` workers, one by default): the bytes are cut
+2. **parse** (a thread, and :data:`PARSE_THREADS` workers, two by default): the bytes are cut
    at record boundaries into pieces of :data:`PIECE_BYTES`, and each piece is parsed by one
    single-threaded ``pyarrow.csv.read_csv`` call: only the columns asked for, with their types
    declared. With more than one worker, pieces are parsed side by side and handed on in file
@@ -51,11 +51,11 @@ PIECE_BYTES = 16 << 20
 #: Environment variable setting how many pieces are parsed at once, e.g.
 #: ``BRAINWASTE_PARSE_THREADS=2``.
 PARSE_THREADS_ENV = "BRAINWASTE_PARSE_THREADS"
-#: Pieces parsed at once. One by default: with the inflate on its own thread and the per-batch
-#: work on the caller's, that fills two cores; a second parse thread gained no wall time and
-#: cost about 10% more CPU on a shared 2-core machine (see docs/performance.md). Raise it on a
-#: machine with idle cores to spare.
-PARSE_THREADS = max(1, int(os.environ.get(PARSE_THREADS_ENV) or 1))
+#: Pieces parsed at once: two on a machine with two cores or more. On the 2-core machine of
+#: docs/performance.md, a second parse thread cut the zip run's wall time by about a quarter when
+#: the machine was otherwise quiet, and cost about 10% more CPU for no gain when other work kept
+#: both cores busy; ``BRAINWASTE_PARSE_THREADS=1`` suits a busy machine.
+PARSE_THREADS = max(1, int(os.environ.get(PARSE_THREADS_ENV) or min(2, os.cpu_count() or 1)))
 #: Compressed bytes read from the zip at a time.
 READ_BYTES = 1 << 20
 #: Largest output of one inflate call (bounds the memory of a pathological compression ratio).
