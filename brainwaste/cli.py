@@ -458,7 +458,13 @@ def _cmd_estimate(args) -> None:
     if ds.synthetic:
         print(SYNTHETIC_NOT_ESTIMATES)
     _summary(tables["estimates"], ds)
-    for note in ds.persons.notes:
+    _print_notes(ds)
+
+
+def _print_notes(ds) -> None:
+    """The dataset's notes (missing columns, pooled years, ...), one line each; the synthetic
+    mark is printed on its own by the caller."""
+    for note in ds.notes[1:] if ds.synthetic else ds.notes:
         print(f"note: {note}")
 
 
@@ -470,6 +476,7 @@ def _cmd_report(args) -> None:
     if ds.synthetic:
         print(SYNTHETIC_NOT_ESTIMATES)
     _summary(tables["estimates"], ds)
+    _print_notes(ds)
     print(
         f"outputs: {config.processed_dir(args.data_dir)} and {config.reports_dir(args.reports_dir)}"
     )

@@ -175,7 +175,7 @@ def forgone_earnings(
             mg_se = replicate.standard_error(mean_gap[None, :])[0] if reps else np.nan
             comp = thinnest.reindex(np.flatnonzero(sel)).min() if n else 0
             comp_n = int(comp) if np.isfinite(comp) else 0
-            cv = se / gap_tot[0] if gap_tot[0] else np.nan
+            cv = se / abs(gap_tot[0]) if gap_tot[0] else np.nan  # relative to the size of the gap
             rows.append(
                 {
                     "year": year, "period": period, "state": place, "population": pop,

@@ -178,6 +178,11 @@ def estimate_outcomes(
     """
     if breakdown is not None and breakdown not in BREAKDOWNS:
         raise InputError(f"unknown breakdown {breakdown!r}: use one of {', '.join(BREAKDOWNS)}")
+    if breakdown is not None and breakdown not in classified:
+        raise SchemaError(
+            f"no breakdown by {breakdown}: the input lacks the PUMS column it is made from "
+            "(POBP for birth_region, ENG for english, SEX for sex, WKHP for work_time)"
+        )
     u = classified.loc[classified["in_universe"]]
     if needs_part_time(profile) and "part_time" not in u:
         raise SchemaError(

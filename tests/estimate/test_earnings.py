@@ -127,3 +127,28 @@ def test_counts_agree_with_the_estimates_table_on_an_official_file(definition):
         assert r["counted"] == pytest.approx(est.loc[(pop, counted), "count"])
         assert r["without_comparison"] >= 0 and r["dollars"] == "2018 dollars (CPI-U-RS)"
     assert f.loc["us_born", "forgone_earnings"] > 0
+
+
+def test_a_negative_gap_with_a_large_se_is_unreliable():
+    """The CV is the SE over the size of the estimate: a negative total gap (the underutilized
+    earn more than their comparison group) with a large SE must fail the 30% CV test too."""
+    # 40 comparison workers at 40,000; 40 low-skilled workers earning more (a negative gap),
+    # whose weights replicate 1 moves a lot (a large SE)
+    rows = [("us_born", "employed_high_skill", 40_000, 10, 10)] * 40 + [
+        ("immigrant_foreign_educated", "employed_low_skill", 41_000, 10, 30)
+    ] * 40
+    records = []
+    for pop, status, pernp, w, r1 in rows:
+        reps = dict.fromkeys(REPLICATE_WEIGHTS, w) | {"PWGTP1": r1}
+        records.append(
+            {"STATE": "25", "SCHL": "21", "age_group": "35-44", "population": pop, "status": status,
+             "PERNP": pernp, "PWGTP": w, "in_universe": True, **reps}
+        )  # fmt: skip
+    t = forgone_earnings(pd.DataFrame(records), load_profile("mpi"), year=2024, period=1)
+    row = t.set_index("population").loc["immigrant_foreign_educated"]
+    # gap: 400 people-weight x (40,000 - 41,000) = -400,000; replicate 1: 1,200 x -1,000
+    assert row["forgone_earnings"] == pytest.approx(-400_000)
+    se = math.sqrt(4 / 80 * (-1_200_000 + 400_000) ** 2)
+    assert row["forgone_earnings_se"] == pytest.approx(se)
+    assert se / 400_000 > 0.30
+    assert not row["reliable"]

@@ -225,3 +225,34 @@ def test_employed_civilian_without_a_civilian_occupation_is_refused(tmp_path):
     p.write_text(text)
     with pytest.raises(SchemaError, match="9920"):
         classify(read_persons(p).frame, load_profile("mpi"))
+
+
+def test_report_on_a_file_without_pobp_or_yoep(tmp_path, csv_path, capsys):
+    """A column subset (no POBP, no YOEP, like many extracts) still gives the report: the
+    breakdowns it cannot make are named, the immigrant split is said to be missing, and no
+    'thin numbers' remedy is offered for a split that more records would not give."""
+    from brainwaste.cli import main
+
+    t = pd.read_csv(csv_path, dtype=str, keep_default_na=False)
+    subset = tmp_path / "subset" / "psam_p25.csv"
+    subset.parent.mkdir()
+    t.drop(columns=["POBP", "YOEP"]).to_csv(subset, index=False)
+    status = main(["report", "--input", str(subset), "--year", "2024", "--period", "1",
+                   "--states", "MA", "--data-dir", str(tmp_path / "d"),
+                   "--reports-dir", str(tmp_path / "r")])  # fmt: skip
+    assert status in (0, None)
+    out = capsys.readouterr()
+    text = out.out + out.err
+    assert "no breakdown by birth_region" in text
+    assert "no YOEP" in text
+    assert "thin numbers" not in text
+    est = pd.read_csv(tmp_path / "d" / "processed" / "estimates_2024_1yr.csv")
+    # the same numbers as with the full file (see test_estimates_by_hand)
+    r = row(est, "us_born", "underutilized")
+    assert r["count"] == 80 and r["share"] == pytest.approx(80 / 180)
+    assert row(est, "immigrant", "total")["n_unweighted"] > 0
+    with pytest.raises(SchemaError, match="no breakdown by birth_region"):
+        prof = load_profile("mpi")
+        persons = read_persons(subset, prefilter=universe_prefilter(prof))
+        estimate_outcomes(classify(persons.frame, prof), prof, year=2024, period=1,
+                          breakdown="birth_region")  # fmt: skip
