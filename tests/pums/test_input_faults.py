@@ -450,9 +450,10 @@ def test_thin_numbers_note_once_with_the_remedy(capsys):
     for st, reliable in (("VT", [False, False, True]), ("MA", [True, True, False])):
         for i, ok in enumerate(reliable):
             rows.append({"state": st, "population": "immigrant_foreign_educated",
-                         "outcome": f"o{i}", "breakdown": "none", "reliable": ok})  # fmt: skip
+                         "outcome": f"o{i}", "breakdown": "none", "reliable": ok,
+                         "n_unweighted": 12})  # fmt: skip
     rows.append({"state": "VT", "population": "us_born", "outcome": "o", "breakdown": "none",
-                 "reliable": False})  # fmt: skip
+                 "reliable": False, "n_unweighted": 12})  # fmt: skip
     t = pd.DataFrame(rows)
     note = thin_numbers_note(t, 1)
     assert note == (
@@ -462,6 +463,8 @@ def test_thin_numbers_note_once_with_the_remedy(capsys):
     )
     assert "5-year file is the largest" in thin_numbers_note(t, 5)
     assert thin_numbers_note(t[t.state == "MA"], 1) is None
+    # no foreign-educated record anywhere: the input has no split (no YOEP), not thin numbers
+    assert thin_numbers_note(t.assign(n_unweighted=0), 1) is None
 
 
 def test_thin_numbers_in_the_cli_summary_and_metadata(tmp_path, capsys):
