@@ -22,9 +22,9 @@ PEOPLE = [
 ]
 
 
-def frame() -> pd.DataFrame:
+def frame(people=PEOPLE) -> pd.DataFrame:
     rows = []
-    for pop, status, pernp, w, r1 in PEOPLE:
+    for pop, status, pernp, w, r1 in people:
         reps = dict.fromkeys(REPLICATE_WEIGHTS, w) | {"PWGTP1": r1}
         rows.append(
             {"STATE": "25", "SCHL": "21", "age_group": "35-44", "population": pop, "status": status,
@@ -137,14 +137,7 @@ def test_a_negative_gap_with_a_large_se_is_unreliable():
     rows = [("us_born", "employed_high_skill", 40_000, 10, 10)] * 40 + [
         ("immigrant_foreign_educated", "employed_low_skill", 41_000, 10, 30)
     ] * 40
-    records = []
-    for pop, status, pernp, w, r1 in rows:
-        reps = dict.fromkeys(REPLICATE_WEIGHTS, w) | {"PWGTP1": r1}
-        records.append(
-            {"STATE": "25", "SCHL": "21", "age_group": "35-44", "population": pop, "status": status,
-             "PERNP": pernp, "PWGTP": w, "in_universe": True, **reps}
-        )  # fmt: skip
-    t = forgone_earnings(pd.DataFrame(records), load_profile("mpi"), year=2024, period=1)
+    t = forgone_earnings(frame(rows), load_profile("mpi"), year=2024, period=1)
     row = t.set_index("population").loc["immigrant_foreign_educated"]
     # gap: 400 people-weight x (40,000 - 41,000) = -400,000; replicate 1: 1,200 x -1,000
     assert row["forgone_earnings"] == pytest.approx(-400_000)
