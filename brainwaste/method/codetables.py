@@ -76,10 +76,7 @@ def _check_degree_set(degree_set: str) -> None:
         )
 
 
-_OCCP_HINT = (
-    "OCCP of 1-year files for 2017 and earlier and of 5-year files ending 2017 or earlier uses "
-    "2010 Census codes: convert it with convert_occp_2010_to_2018() first."
-)
+_OCCP_HINT = "Files of survey years before 2018 use 2010 codes: check --year and --period."
 
 
 # --- degrees -------------------------------------------------------------------------------------

@@ -240,7 +240,7 @@ def test_tables_match_a_rebuild(tmp_path: Path) -> None:
 
 
 def test_unknown_occp_names_the_codes() -> None:
-    with pytest.raises(SchemaError, match=r"1234.*convert_occp_2010_to_2018"):
+    with pytest.raises(SchemaError, match=r"1234.*2010 codes: check --year"):
         codetables.skill_tier(pd.Series(["3255", "1234"]))
     with pytest.raises(SchemaError, match="3600"):  # a 2010 code given as 2018
         codetables.health_group(pd.Series(["3600"]))
