@@ -11,8 +11,11 @@ that needs a file found nowhere is skipped with a line naming the file and `make
 
 from __future__ import annotations
 
+import importlib.util
+import sys
 from collections.abc import Iterable
 from pathlib import Path
+from types import ModuleType
 
 import pytest
 
@@ -20,7 +23,19 @@ from tests.official_data import ENABLE, NOT_REBUILT, SHARED_DATA, complete_folde
 
 ROOT = Path(__file__).resolve().parents[1]
 
-__all__ = ["ROOT", "SHARED_DATA", "official_folder", "shared_file"]
+__all__ = ["ROOT", "SHARED_DATA", "load_script", "official_folder", "shared_file"]
+
+
+def load_script(relative: str) -> ModuleType:
+    """A script of the repository (``scripts/NAME.py``, ``benchmarks/NAME.py``) as a module, so
+    tests can call its functions; registered in sys.modules under its file name."""
+    path = ROOT / relative
+    spec = importlib.util.spec_from_file_location(path.stem, path)
+    assert spec and spec.loader, path
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module
+    spec.loader.exec_module(module)
+    return module
 
 
 def shared_file(relative: str | Path) -> Path:

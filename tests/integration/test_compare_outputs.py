@@ -2,25 +2,11 @@
 
 from __future__ import annotations
 
-import importlib.util
-import sys
-
 from openpyxl import Workbook
 
-from tests.conftest import ROOT
+from tests.conftest import load_script
 
-
-def _load_script():
-    spec = importlib.util.spec_from_file_location(
-        "compare_outputs", ROOT / "scripts" / "compare_outputs.py"
-    )
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module
-    spec.loader.exec_module(module)
-    return module
-
-
-compare_outputs = _load_script()
+compare_outputs = load_script("scripts/compare_outputs.py")
 
 
 def _run(root, share: float, note: str, rows: int = 2):

@@ -8,25 +8,12 @@ package or the shared data directory is missing.
 
 from __future__ import annotations
 
-import importlib.util
-import sys
-
 import pytest
 
-from tests.conftest import ROOT, official_folder
+from tests.conftest import ROOT, load_script, official_folder
 
 SCRIPT = ROOT / "scripts" / "validate_se_with_r.py"
-
-
-def _load_script():
-    spec = importlib.util.spec_from_file_location("validate_se_with_r", SCRIPT)
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module
-    spec.loader.exec_module(module)
-    return module
-
-
-check = _load_script()
+check = load_script("scripts/validate_se_with_r.py")
 
 
 @pytest.fixture(scope="module")

@@ -7,27 +7,14 @@ sqrt(4/80 * sum (X_r - X_0)^2) (see ``scripts/validate_se_with_samplics.py``). T
 
 from __future__ import annotations
 
-import importlib.util
-import sys
-
 import numpy as np
 import pytest
 
-from tests.conftest import ROOT, official_folder
+from tests.conftest import ROOT, load_script, official_folder
 
 SCRIPT = ROOT / "scripts" / "validate_se_with_samplics.py"
 SMALL_STATES = "acs_pums_2018_1yr_person_small_states"
-
-
-def _load_script():
-    spec = importlib.util.spec_from_file_location("validate_se_with_samplics", SCRIPT)
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module
-    spec.loader.exec_module(module)
-    return module
-
-
-check = _load_script()
+check = load_script("scripts/validate_se_with_samplics.py")
 
 
 STATES = ["DE", "NH", "VT", "WY"]

@@ -4,7 +4,6 @@ publications (vendored with the tests, or fetched by make test-data: tests/conft
 from __future__ import annotations
 
 import csv
-import importlib.util
 import re
 from pathlib import Path
 
@@ -13,7 +12,7 @@ import pytest
 
 from brainwaste.errors import InputError, SchemaError
 from brainwaste.method import codetables
-from tests.conftest import ROOT, official_folder, shared_file
+from tests.conftest import ROOT, load_script, official_folder, shared_file
 
 DICTS = "pums_data_dictionaries"
 TABLES = ROOT / "brainwaste" / "method" / "tables"
@@ -224,10 +223,7 @@ def test_every_2010_dictionary_occp_converts(name: str) -> None:
 
 
 def test_tables_match_a_rebuild(tmp_path: Path) -> None:
-    spec = importlib.util.spec_from_file_location("build_code_tables", BUILD_SCRIPT)
-    assert spec and spec.loader
-    build = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(build)
+    build = load_script("scripts/build_code_tables.py")
     shared = official_folder()  # the build reads every PUMS file there for its weights
     assert build.main(["--shared", str(shared), "--out", str(tmp_path), "--quiet"]) == 0
     built = sorted(p.name for p in tmp_path.glob("*.csv"))

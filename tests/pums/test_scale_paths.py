@@ -8,7 +8,6 @@ the CSV with pandas' own types (codes turned into numbers), and the CSV read in 
 
 from __future__ import annotations
 
-import importlib.util
 import io
 import os
 import zipfile
@@ -25,21 +24,13 @@ from brainwaste.method.classify import classify, universe_prefilter
 from brainwaste.method.profile import load_profile
 from brainwaste.pums import readers, synthetic
 from brainwaste.pums.schema import REPLICATE_WEIGHTS
-from tests.conftest import ROOT
+from tests.conftest import load_script
 
 STATES = ["MA", "NJ", "WY"]
 PROFILE = load_profile("mpi")
 
 
-def _load_baseline():
-    path = ROOT / "benchmarks" / "baseline.py"
-    spec = importlib.util.spec_from_file_location("benchmark_baseline", path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-baseline = _load_baseline()
+baseline = load_script("benchmarks/baseline.py")
 
 
 @pytest.fixture(scope="module")
