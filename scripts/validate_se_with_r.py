@@ -255,9 +255,12 @@ def compare(shared: Path, states: list[str] | None = None) -> pd.DataFrame:
 
 
 def write_csv(result: pd.DataFrame, path: Path) -> None:
+    """The comparison table with 12 significant digits for the estimates and SEs of both
+    implementations (``*_estimate``, ``*_se``), 4 for the relative differences."""
     out = result.copy()
-    for c in ("brainwaste_estimate", "brainwaste_se", "r_estimate", "r_se"):
-        out[c] = out[c].map(lambda x: f"{x:.12g}")
+    for c in out.columns:
+        if c.endswith(("_estimate", "_se")) and not c.startswith("rel_diff"):
+            out[c] = out[c].map(lambda x: f"{x:.12g}")
     for c in ("rel_diff_estimate", "rel_diff_se"):
         out[c] = out[c].map(lambda x: f"{x:.3e}")
     out["agree_6sig"] = out["agree_6sig"].map({True: "true", False: "false"})
@@ -366,6 +369,20 @@ Rows that disagree: {disagree_text}
 """
 
 
+def write_report(result: pd.DataFrame, out: Path, stem: str, markdown: str) -> int:
+    """Write OUT/STEM.csv and OUT/STEM.md, print the one-line verdict, and return the exit
+    status: 0 when every row agrees to 6 significant digits, else 1."""
+    out.mkdir(parents=True, exist_ok=True)
+    write_csv(result, out / f"{stem}.csv")
+    (out / f"{stem}.md").write_text(markdown, encoding="utf-8")
+    n_ok = int(result["agree_6sig"].sum())
+    print(
+        f"{n_ok}/{len(result)} rows agree to 6 significant digits; max relative difference "
+        f"estimate {result['rel_diff_estimate'].max():.3e}, SE {result['rel_diff_se'].max():.3e}"
+    )
+    return 0 if n_ok == len(result) else 1
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--shared", type=Path, default=ROOT / ".." / "shared" / "data")
@@ -380,17 +397,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"cannot check: {data} does not exist", file=sys.stderr)
         return 2
     result = compare(args.shared)
-    args.out.mkdir(parents=True, exist_ok=True)
-    write_csv(result, args.out / "se_check_2018.csv")
-    (args.out / "se_check_2018.md").write_text(
-        summary_markdown(result, r_versions()), encoding="utf-8"
-    )
-    n_ok = int(result["agree_6sig"].sum())
-    print(
-        f"{n_ok}/{len(result)} rows agree to 6 significant digits; max relative difference "
-        f"estimate {result['rel_diff_estimate'].max():.3e}, SE {result['rel_diff_se'].max():.3e}"
-    )
-    return 0 if n_ok == len(result) else 1
+    return write_report(result, args.out, "se_check_2018", summary_markdown(result, r_versions()))
 
 
 if __name__ == "__main__":

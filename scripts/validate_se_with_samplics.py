@@ -168,16 +168,6 @@ a fresh clone without R or network.
 """
 
 
-def write_csv(result: pd.DataFrame, path: Path) -> None:
-    out = result.copy()
-    for c in ("brainwaste_estimate", "brainwaste_se", "samplics_estimate", "samplics_se"):
-        out[c] = out[c].map(lambda x: f"{x:.12g}")
-    for c in ("rel_diff_estimate", "rel_diff_se"):
-        out[c] = out[c].map(lambda x: f"{x:.3e}")
-    out["agree_6sig"] = out["agree_6sig"].map({True: "true", False: "false"})
-    out.to_csv(path, index=False, lineterminator="\n")
-
-
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--data", type=Path, default=DEFAULT_DATA)
@@ -198,15 +188,9 @@ def main(argv: list[str] | None = None) -> int:
         print(f"cannot check: {missing} not in {args.data} (give --data DIR)", file=sys.stderr)
         return 2
     result = compare(args.data, states)
-    args.out.mkdir(parents=True, exist_ok=True)
-    write_csv(result, args.out / "se_check_samplics_2018.csv")
-    (args.out / "se_check_samplics_2018.md").write_text(summary_markdown(result), encoding="utf-8")
-    n_ok = int(result["agree_6sig"].sum())
-    print(
-        f"{n_ok}/{len(result)} rows agree to 6 significant digits; max relative difference "
-        f"estimate {result['rel_diff_estimate'].max():.3e}, SE {result['rel_diff_se'].max():.3e}"
+    return _r_check().write_report(
+        result, args.out, "se_check_samplics_2018", summary_markdown(result)
     )
-    return 0 if n_ok == len(result) else 1
 
 
 if __name__ == "__main__":
