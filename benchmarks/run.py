@@ -504,7 +504,10 @@ def main(argv: list[str] | None = None) -> int:
     started = time.perf_counter()
     for n in sizes:
         zip_path = ensure_data(out, n)
-        data = zip_path.parent
+        # The caches and the estimates each run writes go beside the results, not beside the zip,
+        # so that a shared, read-only data folder (OUT/data may be a link) is never written to.
+        data = out / "work" / size_label(n)
+        data.mkdir(parents=True, exist_ok=True)
         info = json.loads(zip_path.with_suffix(".json").read_text())
         runs: dict[str, list[dict]] = {t: [] for t in TASKS_REPEATED}
         # One-off: write the cache (its cost is paid once per file), then the engine.
