@@ -25,24 +25,36 @@ def universe(classified: pd.DataFrame) -> pd.DataFrame:
     return classified.loc[classified["in_universe"], [*CELL_KEYS, *WEIGHTS]]
 
 
-def weight_array(frame: pd.DataFrame) -> np.ndarray:
+def weight_array(frame: pd.DataFrame, order: str | None = None) -> np.ndarray:
     """The 81 weights as one contiguous records x 81 array, built once (integer weights stay
-    int32, as in the file; pooled weights are float64)."""
+    int32, as in the file; pooled weights are float64), in the order the engine reads best
+    (C order for the compiled kernel, Fortran order for the bincounts) unless given."""
     integer = all(pd.api.types.is_integer_dtype(frame[c]) for c in WEIGHTS)
     return replicate.weight_matrix(
-        frame, REPLICATE_WEIGHTS, dtype=np.int32 if integer else np.float64
+        frame, REPLICATE_WEIGHTS, dtype=np.int32 if integer else np.float64, order=order
     )
 
 
-def engine(frame: pd.DataFrame, weights: np.ndarray | None = None) -> pd.DataFrame:
+def engine(
+    frame: pd.DataFrame, weights: np.ndarray | None = None, compiled: bool | None = None
+) -> tuple[pd.DataFrame, np.ndarray, np.ndarray]:
     """Cell totals under all 81 weights and the count SE, by the package's engine, from one
-    contiguous weight array (:func:`weight_array`, built here when not given)."""
+    contiguous weight array (:func:`weight_array`, built here when not given): the cells' keys,
+    the cells x 81 totals and the SEs, as the estimator uses them (:func:`as_frame` lays them out
+    like :func:`pandas_baseline`'s result). `compiled`: the kernel or the bincounts (None: the
+    package's default, see :func:`brainwaste.pums.weights.use_compiled`)."""
     if weights is None:
         weights = weight_array(frame)
     codes, cells = replicate.cell_codes(frame[CELL_KEYS])
-    totals = replicate.cell_totals(codes, len(cells), weights)
+    totals = replicate.cell_totals(codes, len(cells), weights, compiled=compiled)
+    return cells, totals, replicate.standard_error(totals)
+
+
+def as_frame(result: tuple[pd.DataFrame, np.ndarray, np.ndarray]) -> pd.DataFrame:
+    """An :func:`engine` result as a frame indexed by the cells, with the weights and ``se``."""
+    cells, totals, se = result
     out = pd.DataFrame(totals, index=pd.MultiIndex.from_frame(cells), columns=WEIGHTS)
-    out["se"] = replicate.standard_error(totals)
+    out["se"] = se
     return out
 
 

@@ -180,33 +180,57 @@ def task_c_cache(zip_path: Path, cache_dir: Path, save: Path | None = None, **_)
 
 
 def task_e_engine(zip_path: Path, cache_dir: Path, repeat: int = 3, **_) -> dict:
+    """The engine against the pandas loop, in one process, alternately: with the compiled kernel
+    (numba started first, its start-up timed on its own) and with the numpy bincounts."""
     import baseline
+    import numpy as np
 
     from brainwaste.method.classify import classify, universe_prefilter
     from brainwaste.method.profile import load_profile
+    from brainwaste.pums import weights as pums_weights
     from brainwaste.pums.readers import read_persons
 
     prof = load_profile("mpi")
     persons = read_persons(zip_path, prefilter=universe_prefilter(prof), cache_dir=cache_dir)
     frame = baseline.universe(classify(persons.frame, prof, file_year=2024))
     t = time.perf_counter()
-    weights = baseline.weight_array(frame)  # once, as the estimator builds it once per table
-    weights_s = time.perf_counter() - t
-    engine_s, baseline_s = [], []
-    for _ in range(max(repeat, 5)):  # alternating, so both see the same machine load
+    kernels = pums_weights._compiled_kernels()  # imports numba and loads or compiles the kernel
+    if kernels is not None:
+        w = baseline.weight_array(frame, order="C")[:2]
+        pums_weights.cell_totals(np.zeros(2, dtype=np.intp), 1, w, compiled=True)
+    start_s = time.perf_counter() - t
+    t = time.perf_counter()
+    weights_c = baseline.weight_array(frame, order="C")  # once, as the estimator builds it
+    weights_c_s = time.perf_counter() - t
+    t = time.perf_counter()
+    weights_f = baseline.weight_array(frame, order="F")
+    weights_f_s = time.perf_counter() - t
+    engine_s, numpy_s, baseline_s = [], [], []
+    for _ in range(max(repeat, 5)):  # alternating, so all see the same machine load
+        if kernels is not None:
+            t = time.perf_counter()
+            fast = baseline.engine(frame, weights_c, compiled=True)
+            engine_s.append(time.perf_counter() - t)
         t = time.perf_counter()
-        fast = baseline.engine(frame, weights)
-        engine_s.append(time.perf_counter() - t)
+        plain = baseline.engine(frame, weights_f, compiled=False)
+        numpy_s.append(time.perf_counter() - t)
         t = time.perf_counter()
         slow = baseline.pandas_baseline(frame)
         baseline_s.append(time.perf_counter() - t)
+    same = baseline.same_numbers(baseline.as_frame(plain), slow)
+    if kernels is not None:
+        same = same and baseline.same_numbers(baseline.as_frame(fast), slow)
     return {
         "records": len(frame),
-        "cells": len(fast),
-        "weights_s": weights_s,
-        "engine_s": statistics.median(engine_s),
+        "cells": len(plain[0]),
+        "compiled": kernels is not None,
+        "numba_start_s": start_s if kernels is not None else None,
+        "weights_s": weights_c_s,
+        "weights_f_s": weights_f_s,
+        "engine_s": statistics.median(engine_s) if engine_s else None,
+        "engine_numpy_s": statistics.median(numpy_s),
         "baseline_s": statistics.median(baseline_s),
-        "identical": baseline.same_numbers(fast, slow),
+        "identical": same,
     }
 
 
@@ -408,9 +432,9 @@ def markdown(results: dict) -> str:
             f"| {s['c_cache']['seconds']:.1f} | {q.get('c/b', nan):.2f} "
             f"| {s['cache_write']['seconds']:.1f} "
             f"| {s['b_zip']['peak_rss_mb']:,.0f} | {s['c_cache']['peak_rss_mb']:,.0f} "
-            f"| {e.get('engine_s', nan) * 1e3:,.1f} "
+            f"| {(e.get('engine_s') or nan) * 1e3:,.1f} "
             f"| {e.get('baseline_s', nan) * 1e3:,.0f} "
-            f"| {e.get('baseline_s', nan) / e.get('engine_s', nan):.0f}x "
+            f"| {e.get('baseline_s', nan) / (e.get('engine_s') or nan):.0f}x "
             f"| {'yes' if r['identical'] else 'NO'} | {load:.1f} |"
         )
     if all("cpu_s" in r["summary"]["b_zip"] for r in results["sizes"].values()):

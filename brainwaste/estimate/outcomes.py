@@ -183,7 +183,10 @@ def estimate_outcomes(
             f"no breakdown by {breakdown}: the input lacks the PUMS column it is made from "
             "(POBP for birth_region, ENG for english, SEX for sex, WKHP for work_time)"
         )
-    u = classified.loc[classified["in_universe"]]
+    # only the columns used below: copying the universe's other columns costs more than the sums
+    used = ["STATE", "population", "status", "health_worker", "part_time", breakdown,
+            "weight_fraction", "record_count", "PWGTP", *REPLICATE_WEIGHTS]  # fmt: skip
+    u = classified.loc[classified["in_universe"], [c for c in used if c in classified]]
     if needs_part_time(profile) and "part_time" not in u:
         raise SchemaError(
             f"profile {profile.name} counts part-time health workers: the input needs WKHP "
@@ -219,12 +222,9 @@ def estimate_outcomes(
     codes, fine_keys = replicate.cell_codes(keys)
     n_fine = len(fine_keys)
     # weights summed per finest cell, plus a last column counting records
-    fine_tot = np.column_stack(
-        [
-            replicate.cell_totals(codes, n_fine, W),
-            np.bincount(codes, weights=replicate.record_counts(u), minlength=n_fine),
-        ]
-    )
+    fine_tot = np.empty((n_fine, W.shape[1] + 1), order="C" if replicate.use_compiled() else "F")
+    fine_tot[:, :-1] = replicate.cell_totals(codes, n_fine, W)
+    fine_tot[:, -1] = np.bincount(codes, weights=replicate.record_counts(u), minlength=n_fine)
     del W
 
     report_states = list(states) if states else sorted(fine_keys["state"].unique())
@@ -252,18 +252,29 @@ def estimate_outcomes(
     if split_known and (fine_keys["population"] == "immigrant_unknown").any():
         # some immigrants lack YOEP: their own row, so that the immigrant row is the sum of three
         populations[UNKNOWN_EDUCATION] = ("immigrant_unknown",)
-    blocks: dict[tuple[str, str], np.ndarray] = {}
+    # Every (population, outcome) block sums its fine cells into the groups (a state's and, for
+    # the nation, the nation's: disjoint groups), all blocks in one pass over the selected fine
+    # cells, each group's cells added in fine-cell order.
+    names, targets, rows = [], [], []
     for pop, pmembers in populations.items():
         in_pop = fine_keys["population"].isin(pmembers).to_numpy(dtype=bool)
         for outcome in OUTCOMES:
             mask = in_pop & outcome_mask(fine_keys, outcome, profile)
-            x = np.zeros((len(groups), fine_tot.shape[1]))
+            offset = len(names) * len(groups)
+            names.append((pop, outcome))
             for idx in (base_idx, nat_idx) if national else (base_idx,):
-                sel = mask & (idx >= 0)
-                x += replicate.cell_totals(idx[sel], len(groups), fine_tot[sel])
-            if pop in ("immigrant_us_educated", "immigrant_foreign_educated") and not split_known:
-                x[:] = np.nan
-            blocks[(pop, outcome)] = x
+                sel = np.flatnonzero(mask & (idx >= 0))
+                targets.append(offset + idx[sel])
+                rows.append(sel)
+    sums = replicate.cell_totals(
+        np.concatenate(targets), len(names) * len(groups), fine_tot, rows=np.concatenate(rows)
+    ).reshape(len(names), len(groups), fine_tot.shape[1])
+    blocks: dict[tuple[str, str], np.ndarray] = {}
+    for b, (pop, outcome) in enumerate(names):
+        x = sums[b]
+        if pop in ("immigrant_us_educated", "immigrant_foreign_educated") and not split_known:
+            x[:] = np.nan
+        blocks[(pop, outcome)] = x
 
     rows = []
     n_w = fine_tot.shape[1] - 1

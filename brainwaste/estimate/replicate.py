@@ -17,7 +17,7 @@ import pandas as pd
 
 # The weighted sum by cell is the readers' too (population totals while reading), so it lives
 # below them in pums/weights; the estimators use it as replicate.cell_totals.
-from ..pums.weights import cell_totals  # noqa: F401
+from ..pums.weights import cell_totals, use_compiled  # noqa: F401
 
 #: z-value of the ACS's published 90 percent margins of error.
 Z90 = 1.645
@@ -27,16 +27,20 @@ SDR_COEFFICIENT = 4.0
 
 
 def weight_matrix(
-    frame, replicate_columns: list[str] | tuple[str, ...] = (), dtype=np.float64
+    frame,
+    replicate_columns: list[str] | tuple[str, ...] = (),
+    dtype=np.float64,
+    order: str | None = None,
 ) -> np.ndarray:
     """records x (1 + R) matrix: PWGTP then the replicate weights that are present.
 
-    One contiguous array in Fortran order, so that each weight's values are contiguous for
-    :func:`cell_totals`; built once and then summed over any number of cell partitions
-    (missing weights count as 0). ``dtype=np.int32`` keeps file weights at half the memory.
-    Rows of a record split among skill tiers (column ``weight_fraction``, setting
-    ``mixed_codes = "apportion"``) carry that constant fraction of every weight (then always
-    float64), which leaves the replicate variance formula valid.
+    One contiguous array, built once and then summed over any number of cell partitions by
+    :func:`cell_totals` (missing weights count as 0). `order` None: C order (each record's
+    weights together) when :func:`cell_totals` will use its compiled kernel, else Fortran order
+    (each weight's values contiguous for its bincount). ``dtype=np.int32`` keeps file weights at
+    half the memory. Rows of a record split among skill tiers (column ``weight_fraction``,
+    setting ``mixed_codes = "apportion"``) carry that constant fraction of every weight (then
+    always float64), which leaves the replicate variance formula valid.
     """
     cols = ["PWGTP", *replicate_columns]
     fraction = (
@@ -44,7 +48,9 @@ def weight_matrix(
     )
     if fraction is not None:
         dtype = np.float64
-    out = np.empty((len(frame), len(cols)), dtype=dtype, order="F")
+    if order is None:
+        order = "C" if use_compiled() else "F"
+    out = np.empty((len(frame), len(cols)), dtype=dtype, order=order)
     for j, c in enumerate(cols):
         out[:, j] = frame[c].to_numpy(dtype=dtype, na_value=0)
         if fraction is not None:

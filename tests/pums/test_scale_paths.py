@@ -17,6 +17,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from brainwaste import _compiled
 from brainwaste.errors import SchemaError
 from brainwaste.estimate import replicate
 from brainwaste.estimate.outcomes import estimate_outcomes
@@ -31,6 +32,7 @@ PROFILE = load_profile("mpi")
 
 
 baseline = load_script("benchmarks/baseline.py")
+HAS_NUMBA = _compiled.njit_or_none() is not None
 
 
 @pytest.fixture(scope="module")
@@ -139,17 +141,22 @@ def test_non_numeric_weight_is_a_schema_error(tmp_path):
 def test_engine_equals_pandas_per_replicate_loop(reference, zips):
     persons = readers.read_persons(zips, prefilter=universe_prefilter(PROFILE))
     frame = baseline.universe(classify(persons.frame, PROFILE, file_year=2024))
-    fast = baseline.engine(frame)
     slow = baseline.pandas_baseline(frame)
-    assert len(fast) > 20 and (fast["se"] > 0).any()
-    assert baseline.same_numbers(fast, slow)  # exactly: integer weights sum exactly
-    # ... and the same within rounding when weights are not integers (pooled years).
     pooled = frame.copy()
     for c in baseline.WEIGHTS:
         pooled[c] = pooled[c].astype("float64") / 3
-    a = baseline.engine(pooled).sort_index()
-    b = baseline.pandas_baseline(pooled).reindex(a.index)
-    np.testing.assert_allclose(a.to_numpy(), b.to_numpy(), rtol=1e-12, atol=0)
+    slow_pooled = baseline.pandas_baseline(pooled)
+    for compiled in (False, True) if HAS_NUMBA else (False,):
+        order = "C" if compiled else "F"
+        fast = baseline.as_frame(
+            baseline.engine(frame, baseline.weight_array(frame, order), compiled=compiled)
+        )
+        assert len(fast) > 20 and (fast["se"] > 0).any()
+        assert baseline.same_numbers(fast, slow)  # exactly: integer weights sum exactly
+        # ... and the same within rounding when weights are not integers (pooled years).
+        a = baseline.as_frame(baseline.engine(pooled, compiled=compiled)).sort_index()
+        b = slow_pooled.reindex(a.index)
+        np.testing.assert_allclose(a.to_numpy(), b.to_numpy(), rtol=1e-12, atol=0)
 
 
 def test_cell_codes_partition_like_a_multiindex():
