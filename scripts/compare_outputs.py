@@ -1,22 +1,32 @@
 """Check that a code change leaves every number alone: same tables, figure data and workbook sheets.
 
-Two steps. ``write`` runs ``brainwaste report`` (or ``estimate``) on fixed inputs (the synthetic sample, and the
-official Census files in ../shared/data where they are present) with the brainwaste package that
-Python imports, and keeps what the report wrote in a form that can be compared: every CSV as written
-(estimates tables, figure data), every workbook sheet as CSV cell values, and the SHA-256 of every
-other output (PNG, SVG, JSON, HTML). ``compare`` lists what differs between two such folders.
+``write`` runs the cases below (``brainwaste report``, ``estimate`` or ``trend`` on the synthetic
+sample, and on the official Census files in ../shared/data where they are present) with the
+brainwaste package that Python imports, and keeps what they wrote in a form that can be compared:
+every CSV as written (estimates tables, figure data), every workbook sheet as CSV cell values, and
+the SHA-256 of every other output (PNG, SVG, JSON, HTML).
 
-To compare a change with the code it started from:
+``check`` compares such a folder with the committed digests of the outputs the code gave before
+(tests/fixtures/output_digests.txt, two SHA-256 a file: of its bytes and of its numbers alone);
+tests/integration/test_outputs_unchanged.py runs every case and this check, so the test suite
+fails when any table, figure CSV or sheet changes. When numbers change ON PURPOSE (a new
+definition, a corrected rule), regenerate the digests with the changed code and say why in the
+commit message:
+
+    .venv/bin/python scripts/compare_outputs.py write /tmp/out
+    .venv/bin/python scripts/compare_outputs.py digests /tmp/out > tests/fixtures/output_digests.txt
+
+``compare`` lists what differs between two folders, line by line, to see what a change did:
 
     git archive main | tar -x -C /tmp/before
     PYTHONPATH=/tmp/before .venv/bin/python scripts/compare_outputs.py write /tmp/out-before
     .venv/bin/python scripts/compare_outputs.py write /tmp/out-after
     .venv/bin/python scripts/compare_outputs.py compare /tmp/out-before /tmp/out-after
 
-``compare`` exits 1 when a number in a table, figure CSV or workbook sheet differs (the lines say
-which), and 0 when every number is the same; files whose numbers agree but whose words differ (a
-sentence reworded) are listed as "wording only", other outputs that differ (PNG, SVG, HTML) as
-notes.
+``compare`` and ``check`` exit 1 when a number in a table, figure CSV or workbook sheet differs
+(the lines say which); files whose numbers agree but whose words differ (a sentence reworded) are
+listed as "wording only" (``compare`` exits 0 for them, ``check`` 1: its outputs must be
+identical), other outputs that differ (PNG, SVG, HTML) as notes.
 """
 
 from __future__ import annotations
@@ -43,7 +53,12 @@ CASES = [
     ("ma_2024", ["estimate", "--year", "2024", "--period", "1"], "acs_pums_2024_1yr_person_subset/p_25.parquet"),
     ("ny_2024_age25_64", ["estimate", "--year", "2024", "--period", "1", "--profile", "age25_64"],
      "acs_pums_2024_1yr_person_subset/p_36.parquet"),
+    ("trend_sample", ["trend", "--sample"], None),
 ]  # fmt: skip
+
+#: A trend is run twice in one data folder: the second run reads back the years the first kept,
+#: and what it writes must be what the first wrote.
+RUNS = {"trend": 2}
 
 COMPARED = (".csv",)  # exact bytes: these carry the numbers
 
@@ -91,33 +106,52 @@ def collect(run_dir: Path, dest: Path) -> int:
     return n
 
 
-def write(out: Path, shared: Path, cases: list[str] | None) -> None:
+def run_case(name: str, shared: Path, out: Path) -> int | None:
+    """Run one case of CASES and keep its outputs in out/name; the number of tables and sheets
+    kept, or None when the case's official file is absent. A failed run ends the script."""
     import tempfile
 
-    import brainwaste
     from brainwaste.cli import main
 
-    print(f"brainwaste {brainwaste.__version__} from {Path(brainwaste.__file__).parent}")
-    for name, args, needs in CASES:
-        if cases and name not in cases:
-            continue
-        extra = []
-        if needs is not None:
-            path = shared / needs
-            if not path.exists():
-                print(f"{name}: skipped, {path} is absent")
-                continue
-            extra = ["--input", str(path)]
-        with tempfile.TemporaryDirectory() as tmp:
-            tmp = Path(tmp)
-            argv = [*args, *extra, "--data-dir", str(tmp / "data"), "--no-progress"]
-            if args[0] == "report":
-                argv += ["--reports-dir", str(tmp / "reports")]
+    args, needs = next((a, n) for c, a, n in CASES if c == name)
+    extra = []
+    if needs is not None:
+        path = shared / needs
+        if not path.exists():
+            print(f"{name}: skipped, {path} is absent")
+            return None
+        extra = ["--input", str(path)]
+    with tempfile.TemporaryDirectory() as tmp:
+        tmp = Path(tmp)
+        argv = [*args, *extra, "--data-dir", str(tmp / "data"), "--no-progress"]
+        if args[0] in ("report", "trend"):
+            argv += ["--reports-dir", str(tmp / "reports")]
+        for run in range(RUNS.get(args[0], 1)):
             code = main(argv)
             if code != 0:
                 sys.exit(f"{name}: brainwaste {' '.join(argv)} failed with status {code}")
-            n = collect(tmp, out / name)
-        print(f"{name}: {n} tables and sheets kept")
+            if run == 0:
+                n = collect(tmp, out / name)
+                continue
+            with tempfile.TemporaryDirectory() as again:
+                collect(tmp, Path(again))
+                problems, wording = compare(out / name, Path(again))
+            if problems or wording:
+                lines = "\n".join(problems + wording)
+                sys.exit(f"{name}: run {run + 1} in the same folders wrote other outputs:\n{lines}")
+    return n
+
+
+def write(out: Path, shared: Path, cases: list[str] | None) -> None:
+    import brainwaste
+
+    print(f"brainwaste {brainwaste.__version__} from {Path(brainwaste.__file__).parent}")
+    for name, _, _ in CASES:
+        if cases and name not in cases:
+            continue
+        n = run_case(name, shared, out)
+        if n is not None:
+            print(f"{name}: {n} tables and sheets kept")
 
 
 NUMBER = re.compile(rb"-?\d+(?:\.\d+)?(?:[eE][-+]?\d+)?")
@@ -169,16 +203,71 @@ def other_differences(a: Path, b: Path) -> list[str]:
     return out
 
 
+DIGESTS = ROOT / "tests" / "fixtures" / "output_digests.txt"
+
+
+def _sha256(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def digests(out: Path) -> dict[str, tuple[str, str]]:
+    """{case/file: (SHA-256 of its bytes, SHA-256 of its numbers)} for every kept CSV in `out`;
+    the second digest tells a changed number from a reworded sentence."""
+    found = {}
+    for path in sorted(out.rglob("*.csv")):
+        data = path.read_bytes()
+        numbers = b"\n".join(b" ".join(NUMBER.findall(line)) for line in data.splitlines())
+        found[path.relative_to(out).as_posix()] = (_sha256(data), _sha256(numbers))
+    return found
+
+
+def read_digests(path: Path) -> dict[str, tuple[str, str]]:
+    """The digests written by ``digests OUT``: lines "BYTES NUMBERS case/file", # for comments."""
+    found = {}
+    for line in path.read_text().splitlines():
+        if line and not line.startswith("#"):
+            whole, numbers, name = line.split(" ", 2)
+            found[name] = (whole, numbers)
+    return found
+
+
+def check(expected: dict[str, tuple[str, str]], out: Path) -> list[str]:
+    """One line for each kept table, figure CSV or sheet of the cases in `out` that is not as
+    `expected` says: numbers differ, wording differs, missing, or not expected."""
+    cases = {p.name for p in out.iterdir() if p.is_dir()}
+    wanted = {k: v for k, v in expected.items() if k.split("/", 1)[0] in cases}
+    found = digests(out)
+    problems = [f"missing: {name}" for name in sorted(wanted.keys() - found.keys())]
+    problems += [f"not in the digests: {name}" for name in sorted(found.keys() - wanted.keys())]
+    for name in sorted(wanted.keys() & found.keys()):
+        (whole, numbers), (now_whole, now_numbers) = wanted[name], found[name]
+        if now_numbers != numbers:
+            problems.append(f"numbers differ: {name}")
+        elif now_whole != whole:
+            problems.append(f"wording differs (numbers the same): {name}")
+    return problems
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     sub = parser.add_subparsers(dest="command", required=True)
-    w = sub.add_parser("write", help="run the report cases and keep their outputs in OUT")
+    w = sub.add_parser("write", help="run the cases and keep their outputs in OUT")
     w.add_argument("out", type=Path)
-    w.add_argument("--shared", type=Path, default=None,
-                   help="official files (default: $BRAINWASTE_SHARED_DATA or ../shared/data)")  # fmt: skip
+    w.add_argument(
+        "--shared",
+        type=Path,
+        default=None,
+        help="official files (default: $BRAINWASTE_SHARED_DATA or ../shared/data)",
+    )
     w.add_argument(
         "--case", action="append", help="only these cases: " + ", ".join(c[0] for c in CASES)
     )
+    d = sub.add_parser("digests", help="print the digests of the outputs kept in OUT")
+    d.add_argument("out", type=Path)
+    d.add_argument("--note", action="append", default=[], help="a comment line to put on top")
+    k = sub.add_parser("check", help="compare the outputs kept in OUT with the committed digests")
+    k.add_argument("out", type=Path)
+    k.add_argument("--digests", type=Path, default=DIGESTS, help=f"default: {DIGESTS}")
     c = sub.add_parser("compare", help="list the outputs that differ between two folders")
     c.add_argument("before", type=Path)
     c.add_argument("after", type=Path)
@@ -186,6 +275,20 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "write":
         write(args.out, args.shared or shared_data(), args.case)
         return 0
+    if args.command == "digests":
+        for line in args.note:
+            print(f"# {line}")
+        print("# SHA-256 of the bytes, SHA-256 of the numbers, case/file: made by")
+        print("# scripts/compare_outputs.py (write, then digests); see its docstring")
+        for name, (whole, numbers) in digests(args.out).items():
+            print(whole, numbers, name)
+        return 0
+    if args.command == "check":
+        problems = check(read_digests(args.digests), args.out)
+        for line in problems:
+            print(line)
+        print(f"{len(problems)} outputs differ from {args.digests}" if problems else "as digested")
+        return 1 if problems else 0
     problems, wording = compare(args.before, args.after)
     for line in problems + wording + other_differences(args.before, args.after):
         print(line)
@@ -194,8 +297,10 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{len(problems)} of the {n} tables, figure CSVs and sheets differ")
         return 1
     if wording:
-        print(f"the numbers of all {n} tables, figure CSVs and workbook sheets are identical; "
-              f"{len(wording)} differ in wording only")  # fmt: skip
+        print(
+            f"the numbers of all {n} tables, figure CSVs and workbook sheets are identical; "
+            f"{len(wording)} differ in wording only"
+        )
         return 0
     print(f"all {n} tables, figure CSVs and workbook sheets are identical")
     return 0

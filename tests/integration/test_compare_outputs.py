@@ -73,3 +73,43 @@ def test_a_missing_row_is_a_difference(tmp_path):
     b = _kept(tmp_path, "b", 0.25, "fewer than", rows=2)
     problems, _ = compare_outputs.compare(a, b)
     assert problems == ["differs: sample/data/processed/estimates_2024_1yr.csv (first at line 3)"]
+
+
+def test_check_against_digests_names_each_kind_of_difference(tmp_path, capsys):
+    a = _kept(tmp_path, "a", 0.25, "fewer than")
+    digests = tmp_path / "digests.txt"
+    assert compare_outputs.main(["digests", str(a), "--note", "made from run a"]) == 0
+    digests.write_text(capsys.readouterr().out)
+    assert digests.read_text().startswith("# made from run a\n")
+    expected = compare_outputs.read_digests(digests)
+    assert len(expected) == 4 and all(name.startswith("sample/") for name in expected)
+    assert compare_outputs.check(expected, a) == []
+    assert compare_outputs.main(["check", str(a), "--digests", str(digests)]) == 0
+
+    changed = _kept(tmp_path, "b", 0.2500001, "fewer than")
+    assert compare_outputs.check(expected, changed) == [
+        "numbers differ: sample/data/processed/estimates_2024_1yr.csv",
+        "numbers differ: sample/reports/tables/brainwaste_tables/sheet Estimates.csv",
+    ]
+    assert compare_outputs.main(["check", str(changed), "--digests", str(digests)]) == 1
+
+    reworded = _kept(tmp_path, "c", 0.25, "under")
+    assert compare_outputs.check(expected, reworded) == [
+        "wording differs (numbers the same): sample/data/processed/estimates_2024_1yr.csv",
+        "wording differs (numbers the same): sample/reports/tables/brainwaste_tables/sheet Notes.csv",
+    ]
+
+    (reworded / "sample" / "reports" / "figures" / "rates.csv").rename(
+        reworded / "sample" / "reports" / "figures" / "rates_renamed.csv"
+    )
+    problems = compare_outputs.check(expected, reworded)
+    assert "missing: sample/reports/figures/rates.csv" in problems
+    assert "not in the digests: sample/reports/figures/rates_renamed.csv" in problems
+
+
+def test_check_looks_only_at_the_cases_that_ran(tmp_path):
+    """A case skipped for want of its official file is neither missing nor compared."""
+    a = _kept(tmp_path, "a", 0.25, "fewer than")
+    expected = compare_outputs.digests(a)
+    expected["vt_2018/data/processed/estimates_2018_1yr.csv"] = ("0" * 64, "0" * 64)
+    assert compare_outputs.check(expected, a) == []
