@@ -7,10 +7,24 @@
 
 from __future__ import annotations
 
-from .api import api_variables, fetch_api
-from .bulk import fetch_files
-from .cache import Problem, verify
-from .products import bulk_url, person_csv_members, validate_period
+import importlib
+
+# Imported when first used: the readers need only `products`, not the HTTP client.
+_HOMES = {
+    "api_variables": ".api", "fetch_api": ".api", "fetch_files": ".bulk", "Problem": ".cache",
+    "verify": ".cache", "bulk_url": ".products", "person_csv_members": ".products",
+    "validate_period": ".products",
+}  # fmt: skip
+
+
+def __getattr__(name: str):
+    home = _HOMES.get(name)
+    if home is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(home, __name__), name)
+    globals()[name] = value
+    return value
+
 
 __all__ = [
     "Problem",

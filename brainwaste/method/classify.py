@@ -90,9 +90,30 @@ def _birth_regions() -> pd.DataFrame:
         return pd.read_csv(f, comment="#")
 
 
+def _labelled(codes: np.ndarray, labels, index: pd.Index) -> pd.Series:
+    """A string Series holding ``labels[code]`` for each code (-1: missing): one Arrow take
+    instead of converting a Python string per record."""
+    values = pd.array(list(labels), dtype="string").take(np.asarray(codes), allow_fill=True)
+    return pd.Series(values, index=index)
+
+
 def _cut(values: pd.Series, edges: list[float], labels: list[str]) -> pd.Series:
     out = pd.cut(values.astype("float64"), bins=edges, labels=labels, right=True)
-    return out.astype("string")
+    return _labelled(out.cat.codes.to_numpy(), labels, values.index)
+
+
+def _birth_region(pobp: pd.Series) -> pd.Series:
+    """Region of birth of each POBP code (the last region whose range holds it), else <NA>."""
+    code = pd.to_numeric(pobp, errors="coerce")
+    region = pd.Series(pd.NA, index=pobp.index, dtype="string")
+    for r in _birth_regions().itertuples(index=False):
+        region = region.mask(code.between(r.low, r.high).fillna(False), r.region)
+    return region
+
+
+#: The population groups, in the order of the codes :func:`classify` computes them in.
+POPULATION_CODES = ("us_born", "immigrant_us_educated", "immigrant_foreign_educated",
+                    "immigrant_unknown")  # fmt: skip
 
 
 def occupation_coding(year: int) -> str:
@@ -144,17 +165,13 @@ def classify(frame: pd.DataFrame, profile: Profile, file_year: int | None = None
         df["age_at_arrival"] = (age - (df["year"].astype("Int64") - yoep)).clip(lower=0)
         df["years_since_arrival"] = (df["year"].astype("Int64") - yoep).clip(lower=0)
         abroad = df["age_at_arrival"] >= profile.foreign_educated_arrival_age
-        pop = np.where(
-            ~immigrant,
-            "us_born",
-            np.where(abroad.fillna(False), "immigrant_foreign_educated", "immigrant_us_educated"),
-        )
-        pop = np.where(immigrant & df["age_at_arrival"].isna().to_numpy(), "immigrant_unknown", pop)
+        pop = np.where(~immigrant, 0, np.where(abroad.fillna(False), 2, 1))
+        pop = np.where(immigrant & df["age_at_arrival"].isna().to_numpy(), 3, pop)
     else:
         df["age_at_arrival"] = pd.array([pd.NA] * len(df), dtype="Int64")
         df["years_since_arrival"] = pd.array([pd.NA] * len(df), dtype="Int64")
-        pop = np.where(immigrant, "immigrant_unknown", "us_born")
-    df["population"] = pd.Series(pop, index=df.index, dtype="string")
+        pop = np.where(immigrant, 3, 0)
+    df["population"] = _labelled(pop, POPULATION_CODES, df.index)
 
     # Occupation: the tier of the file's own code (a 2010 code has its own tier, from its own
     # SOC composition); 2018 codes (2010 codes converted first) for the health group.
@@ -189,10 +206,10 @@ def classify(frame: pd.DataFrame, profile: Profile, file_year: int | None = None
             unemployed,
             nilf,
         ],
-        list(STATUSES),
-        default="",
+        list(range(len(STATUSES))),
+        default=-1,
     )
-    df["status"] = pd.Series(status, index=df.index, dtype="string").replace("", pd.NA)
+    df["status"] = _labelled(status, STATUSES, df.index)
     df["health_worker"] = (employed & group.isin(["practitioner", "support"]).fillna(False)).astype(
         bool
     )
@@ -213,23 +230,22 @@ def classify(frame: pd.DataFrame, profile: Profile, file_year: int | None = None
     )
     df["degree_field"] = field1.fillna(field2)
     if "ENG" in df:
-        eng = df["ENG"].map(ENGLISH).astype("string")
+        eng = codetables.by_distinct(df["ENG"], lambda v: v.map(ENGLISH).astype("string"))
         df["english"] = eng.where(df["ENG"].notna(), "only_english")
     df["years_in_us"] = _cut(
         df["years_since_arrival"], [-1, 5, 10, 20, 200], ["0-5", "6-10", "11-20", "21+"]
     )
     if "SEX" in df:
-        df["sex"] = df["SEX"].map({"1": "male", "2": "female"}).astype("string")
+        df["sex"] = codetables.by_distinct(
+            df["SEX"], lambda v: v.map({"1": "male", "2": "female"}).astype("string")
+        )
     if "POBP" in df:
-        regions = _birth_regions()
-        code = pd.to_numeric(df["POBP"], errors="coerce")
-        region = pd.Series(pd.NA, index=df.index, dtype="string")
-        for r in regions.itertuples(index=False):
-            region = region.mask(code.between(r.low, r.high).fillna(False), r.region)
+        region = codetables.by_distinct(df["POBP"], _birth_region)
         df["birth_region"] = region.where(immigrant, pd.NA)
     if "WKHP" in df:
-        ft = np.where(df["WKHP"].astype("Float64").fillna(0) >= 35, "full_time", "part_time")
-        df["work_time"] = pd.Series(ft, index=df.index, dtype="string").where(employed, pd.NA)
+        ft = np.where(df["WKHP"].astype("Float64").fillna(0) >= 35, 0, 1)
+        work_time = _labelled(ft, ("full_time", "part_time"), df.index)
+        df["work_time"] = work_time.where(employed, pd.NA)
         df["part_time"] = (employed & (df["work_time"] == "part_time").fillna(False)).astype(bool)
     df["age_group"] = _cut(
         age, [24, 34, 44, 54, 64, 200], ["25-34", "35-44", "45-54", "55-64", "65+"]

@@ -62,8 +62,21 @@ def _codes(values: pd.Series, width: int) -> pd.Series:
     return codes.where(~short, codes.str.zfill(width))
 
 
+def by_distinct(values: pd.Series, fn) -> pd.Series:
+    """``fn(values)`` computed on the distinct values only and spread back to every row.
+
+    For a function of each value alone (a code lookup) the result is the same, dtype included,
+    while the work is per distinct code (a few hundred) instead of per record. Missing values
+    are passed to `fn` once, as one missing value of `values`' own type.
+    """
+    codes, uniques = pd.factorize(values, use_na_sentinel=False)
+    distinct = fn(pd.Series(uniques, name=values.name))
+    out = distinct.array.take(codes)
+    return pd.Series(out, index=values.index, name=distinct.name)
+
+
 def _check_known(codes: pd.Series, known: pd.Series, what: str, hint: str) -> None:
-    unknown = sorted(set(codes.dropna()) - set(known))
+    unknown = sorted(set(codes.dropna().unique()) - set(known))
     if unknown:
         shown = ", ".join(unknown[:_SHOW]) + (" ..." if len(unknown) > _SHOW else "")
         raise SchemaError(f"{len(unknown)} value(s) not {what}: {shown}. {hint}")
@@ -114,11 +127,15 @@ def degree_field_group(fod: pd.Series, degree_set: str = "core") -> pd.Series:
     (under ``all``, fields outside the health sets are ``non_health``)."""
     table = health_degrees(degree_set)
     groups = dict(zip(table["fod"], table["field_group"], strict=True))
-    codes = _codes(fod, _FOD_WIDTH)
-    out = codes.map(groups).astype("string")
-    if degree_set == "all":
-        out = out.mask(out.isna() & codes.notna(), NON_HEALTH_FIELD)
-    return out
+
+    def group(values: pd.Series) -> pd.Series:
+        codes = _codes(values, _FOD_WIDTH)
+        out = codes.map(groups).astype("string")
+        if degree_set == "all":
+            out = out.mask(out.isna() & codes.notna(), NON_HEALTH_FIELD)
+        return out
+
+    return by_distinct(fod, group)
 
 
 # --- occupations ---------------------------------------------------------------------------------
@@ -136,10 +153,14 @@ def occupations() -> pd.DataFrame:
 
 def _occupation_column(occp: pd.Series, column: str) -> pd.Series:
     table = _table("occupations_2018.csv")
-    codes = _codes(occp, _OCCP_WIDTH)
-    _check_known(codes, table["occp"], "2018 Census occupation (OCCP) codes", _OCCP_HINT)
     mapping = dict(zip(table["occp"], table[column], strict=True))
-    return codes.map(mapping).astype("string")
+
+    def lookup(values: pd.Series) -> pd.Series:
+        codes = _codes(values, _OCCP_WIDTH)
+        _check_known(codes, table["occp"], "2018 Census occupation (OCCP) codes", _OCCP_HINT)
+        return codes.map(mapping).astype("string")
+
+    return by_distinct(occp, lookup)
 
 
 def occupations_2010() -> pd.DataFrame:
@@ -160,15 +181,19 @@ def _map_2010_codes(occp: pd.Series, table_name: str, column: str) -> pd.Series:
     """`column` of the packaged table `table_name` for each 2010 Census OCCP code (blanks stay
     ``<NA>``); a SchemaError names the codes the table does not hold."""
     table = _table(table_name)
-    codes = _codes(occp, _OCCP_WIDTH)
-    _check_known(
-        codes,
-        table["occp2010"],
-        "2010 Census occupation (OCCP) codes",
-        "Files from 2018 on (5-year from 2014-2018 on) already use 2018 codes.",
-    )
     mapping = dict(zip(table["occp2010"], table[column], strict=True))
-    return codes.map(mapping).astype("string")
+
+    def lookup(values: pd.Series) -> pd.Series:
+        codes = _codes(values, _OCCP_WIDTH)
+        _check_known(
+            codes,
+            table["occp2010"],
+            "2010 Census occupation (OCCP) codes",
+            "Files from 2018 on (5-year from 2014-2018 on) already use 2018 codes.",
+        )
+        return codes.map(mapping).astype("string")
+
+    return by_distinct(occp, lookup)
 
 
 def _occupation_2010_column(occp: pd.Series, column: str) -> pd.Series:

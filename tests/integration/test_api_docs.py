@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import json
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 import pandas as pd
@@ -125,3 +127,26 @@ def test_public_names_and_subpackages_coexist():
         obj = getattr(brainwaste, name)
         if callable(obj) and name != "Dataset":
             assert obj.__doc__ and obj.__annotations__.get("return"), name
+
+
+def test_reading_and_estimating_import_no_plotting_or_http():
+    """The public names load when first used: a program that reads, classifies and estimates
+    imports neither matplotlib nor requests, and the functions named like subpackages stay
+    functions whichever is imported first."""
+    code = (
+        "import sys\n"
+        "import brainwaste.estimate.outcomes, brainwaste.method.classify, brainwaste.pums.readers\n"
+        "import brainwaste.figures.style, brainwaste.trend\n"
+        "assert 'requests' not in sys.modules, 'requests'\n"
+        "import brainwaste\n"
+        "from brainwaste import estimate, trend\n"
+        "assert callable(estimate) and callable(trend) and callable(brainwaste.figures)\n"
+        "assert brainwaste.estimate is estimate and brainwaste.trend is trend\n"
+        "from brainwaste.estimate import replicate\n"
+        "assert brainwaste.estimate is estimate and replicate.Z90 == 1.645\n"
+        "assert 'load' in dir(brainwaste) and brainwaste.Dataset.__name__ == 'Dataset'\n"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True)
+    plain = "import sys, brainwaste.pums.readers, brainwaste.estimate.outcomes\n"
+    plain += "import brainwaste.method.classify\nassert 'matplotlib' not in sys.modules\n"
+    subprocess.run([sys.executable, "-c", plain], check=True)
