@@ -67,65 +67,73 @@ def _seed(text: str) -> int:
     return v
 
 
-def _add_data_dir(p):
-    p.add_argument(
-        "--data-dir",
-        metavar="DIR",
-        help="holds raw/ and processed/ (default: $BRAINWASTE_DATA_DIR or data)",
-    )
+#: The options of the commands, with their help, by flag: a command lists the ones it takes
+#: (``_add(p, "--profile", "--data-dir")``), so each is spelt out once. Options whose help differs
+#: from command to command (--year, --states, --sample, --input) are added by the command.
+OPTIONS = {
+    "--period": {"type": _period, "help": "1 (1-year file) or 5 (5-year file)"},
+    "--profile": {
+        "default": "mpi",
+        "metavar": "NAME|FILE",
+        "help": "definition profile: mpi (default), broad, age25_64, arrival22, onet, or a .toml file",
+    },
+    "--source": {
+        "choices": ["files", "api"],
+        "default": "files",
+        "help": "files: Census bulk zips (default); api: the Census PUMS API (needs CENSUS_API_KEY)",
+    },
+    "--base-url": {
+        "metavar": "URL",
+        "help": "replace the Census bulk-file server (layout {YEAR}/{1-Year|5-Year}/csv_p{st}.zip); also $BRAINWASTE_PUMS_URL",
+    },
+    "--data-dir": {
+        "metavar": "DIR",
+        "help": "holds raw/ and processed/ (default: $BRAINWASTE_DATA_DIR or data)",
+    },
+    "--reports-dir": {
+        "metavar": "DIR",
+        "help": "figures/, tables/, index.html go here (default: reports)",
+    },
+    "--style": {
+        "metavar": "FILE",
+        "help": "house style (TOML): organization, logo, palette, font_family, footer; also $BRAINWASTE_STYLE",
+    },
+    "--no-progress": {"action": "store_true", "help": "no progress bars"},
+    "--force": {"action": "store_true", "help": "download again even if the cache is intact"},
+    "--verify": {
+        "action": "store_true",
+        "help": "only check the files in the manifest (sizes and sha256)",
+    },
+    "--no-figures": {"action": "store_true", "help": "only the tables, no figures or workbook"},
+    "--published": {
+        "action": "store_true",
+        "help": "compare with the published ACS tables (Census API)",
+    },
+    "--verification": {"metavar": "FILE", "help": "a Census PUMS verification-estimates CSV"},
+}
+
+#: What a command that reads records and writes reports takes besides its records.
+REPORT_OPTIONS = ("--profile", "--source", "--base-url", "--data-dir", "--reports-dir", "--style")
 
 
-def _add_reports_dir(p):
-    p.add_argument(
-        "--reports-dir",
-        metavar="DIR",
-        help="figures/, tables/, index.html go here (default: reports)",
-    )
+def _add(p, *flags: str) -> None:
+    """Add the options `flags` (keys of OPTIONS) to a command's parser."""
+    for flag in flags:
+        p.add_argument(flag, **OPTIONS[flag])
 
 
-def _add_selection(p, required: bool = False, pool: bool = True):
+def _add_selection(p, pool: bool = True):
     p.add_argument(
         "--year",
         type=_years if pool else _year,
         help=f"survey year ({config.FIRST_YEAR}-{config.LAST_YEAR}); for a 5-year file its last year"
         + ("; with --period 1 a range such as 2022-2024 pools 1-year files" if pool else ""),
     )
-    p.add_argument("--period", type=_period, help="1 (1-year file) or 5 (5-year file)")
+    _add(p, "--period")
     p.add_argument(
         "--states",
         metavar="LIST",
         help="USPS codes like MA,NY; 'all' for every state and DC; US for the national file",
-    )
-
-
-def _add_source(p):
-    p.add_argument(
-        "--source",
-        choices=["files", "api"],
-        default="files",
-        help="files: Census bulk zips (default); api: the Census PUMS API (needs CENSUS_API_KEY)",
-    )
-    p.add_argument(
-        "--base-url",
-        metavar="URL",
-        help="replace the Census bulk-file server (layout {YEAR}/{1-Year|5-Year}/csv_p{st}.zip); also $BRAINWASTE_PUMS_URL",
-    )
-
-
-def _add_style(p):
-    p.add_argument(
-        "--style",
-        metavar="FILE",
-        help="house style (TOML): organization, logo, palette, font_family, footer; also $BRAINWASTE_STYLE",
-    )
-
-
-def _add_profile(p):
-    p.add_argument(
-        "--profile",
-        default="mpi",
-        metavar="NAME|FILE",
-        help="definition profile: mpi (default), broad, age25_64, arrival22, onet, or a .toml file",
     )
 
 
@@ -155,7 +163,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--states", metavar="LIST", help="states to write (default: all 50 and DC)")
     p.add_argument("--seed", type=_seed, default=None, help="random seed (default: 20240101)")
-    _add_data_dir(p)
+    _add(p, "--data-dir")
 
     p = sub.add_parser(
         "fetch",
@@ -166,17 +174,7 @@ def build_parser() -> argparse.ArgumentParser:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     _add_selection(p)
-    _add_source(p)
-    _add_data_dir(p)
-    p.add_argument(
-        "--force", action="store_true", help="download again even if the cache is intact"
-    )
-    p.add_argument(
-        "--verify",
-        action="store_true",
-        help="only check the files in the manifest (sizes and sha256)",
-    )
-    p.add_argument("--no-progress", action="store_true", help="no progress bars")
+    _add(p, "--source", "--base-url", "--data-dir", "--force", "--verify", "--no-progress")
 
     for name, helptext, desc in (
         ("estimate", "estimate counts, shares, SEs and MOEs into DATA_DIR/processed",
@@ -199,10 +197,8 @@ def build_parser() -> argparse.ArgumentParser:
             help="a PUMS person table you already have: Census csv or zip, or parquet with PUMS column names",
         )
         _add_selection(p)
-        _add_profile(p)
-        _add_source(p)
-        _add_data_dir(p)
         if name == "estimate":
+            _add(p, "--profile", "--source", "--base-url", "--data-dir")
             p.add_argument(
                 "--breakdown",
                 action="append",
@@ -210,9 +206,8 @@ def build_parser() -> argparse.ArgumentParser:
                 help="also estimate by a breakdown (repeatable): " + ", ".join(_breakdowns()),
             )
         else:
-            _add_reports_dir(p)
-            _add_style(p)
-        p.add_argument("--no-progress", action="store_true", help="no progress bars")
+            _add(p, *REPORT_OPTIONS)
+        _add(p, "--no-progress")
 
     p = sub.add_parser(
         "trend",
@@ -248,15 +243,7 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="LIST",
         help="USPS codes like MA,NY; MA,US for a state and the nation (national file); 'all' for every state",
     )
-    _add_profile(p)
-    _add_source(p)
-    _add_data_dir(p)
-    _add_reports_dir(p)
-    _add_style(p)
-    p.add_argument(
-        "--no-figures", action="store_true", help="only the tables, no figures or workbook"
-    )
-    p.add_argument("--no-progress", action="store_true", help="no progress bars")
+    _add(p, *REPORT_OPTIONS, "--no-figures", "--no-progress")
 
     p = sub.add_parser(
         "figures",
@@ -265,9 +252,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--year", type=_year, help="which estimates (default: the latest written)")
     p.add_argument("--period", type=_period, help="which estimates (default: the latest written)")
-    _add_data_dir(p)
-    _add_reports_dir(p)
-    _add_style(p)
+    _add(p, "--data-dir", "--reports-dir", "--style")
 
     p = sub.add_parser(
         "factsheet",
@@ -290,7 +275,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--year", type=_years, help="survey year; with --period 1 a range pools 1-year files"
     )
-    p.add_argument("--period", type=_period, help="1 (1-year file) or 5 (5-year file)")
+    _add(p, "--period")
     where = p.add_mutually_exclusive_group()
     where.add_argument(
         "--state", metavar="ST", help="the state of the fact sheet (USPS code, or US)"
@@ -300,12 +285,7 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="LIST",
         help="one fact sheet per state: a list like MA,NY, or 'all' (every state and DC)",
     )
-    _add_profile(p)
-    _add_source(p)
-    _add_data_dir(p)
-    _add_reports_dir(p)
-    _add_style(p)
-    p.add_argument("--no-progress", action="store_true", help="no progress bars")
+    _add(p, *REPORT_OPTIONS, "--no-progress")
 
     p = sub.add_parser(
         "check",
@@ -319,17 +299,7 @@ def build_parser() -> argparse.ArgumentParser:
     src.add_argument("--sample", action="store_true", help="check the synthetic sample")
     src.add_argument("--input", metavar="PATH", help="a PUMS person file you already have")
     _add_selection(p, pool=False)
-    p.add_argument("--base-url", metavar="URL", help="bulk-file server, as for fetch")
-    p.add_argument(
-        "--published",
-        action="store_true",
-        help="compare with the published ACS tables (Census API)",
-    )
-    p.add_argument(
-        "--verification", metavar="FILE", help="a Census PUMS verification-estimates CSV"
-    )
-    _add_data_dir(p)
-    p.add_argument("--no-progress", action="store_true", help="no progress bars")
+    _add(p, "--base-url", "--published", "--verification", "--data-dir", "--no-progress")
 
     p = sub.add_parser("profiles", help="list the definition profiles and their settings")
     return parser
@@ -341,19 +311,23 @@ def _breakdowns() -> list[str]:
     return list(BREAKDOWNS)
 
 
-def _dataset(args):
+def _getting(args) -> dict:
+    """How the library gets records, from --data-dir, --base-url and --no-progress."""
+    return {"data_dir": args.data_dir, "base_url": args.base_url, "progress": not args.no_progress}
+
+
+def _dataset(args, states: str | None = None):
+    """The records the arguments name, read and classified (`states` in place of --states)."""
     from .api import load
 
     ds = load(
         year=args.year,
         period=args.period,
-        states=args.states,
+        states=args.states if states is None else states,
         input=args.input,
         source="sample" if args.sample else args.source,
         profile=args.profile,
-        data_dir=args.data_dir,
-        base_url=args.base_url,
-        progress=not args.no_progress,
+        **_getting(args),
     )
     for warning in ds.persons.warnings:  # once per run, also kept in the metadata
         print(f"brainwaste: warning: {warning}", file=sys.stderr)
@@ -415,9 +389,7 @@ def _cmd_fetch(args) -> None:
             year,
             args.period,
             args.states,
-            data_dir=args.data_dir,
-            base_url=args.base_url,
-            progress=not args.no_progress,
+            **_getting(args),
             force=args.force,
         )
     for p in paths:
@@ -450,33 +422,31 @@ def _summary(table, ds=None) -> None:
         print(f"note: {thin}")
 
 
-def _cmd_estimate(args) -> None:
-    from .api import write
-
+def _estimate_and_say(args, make) -> None:
+    """Read and classify the records the arguments name, make the tables with `make(ds)`, then
+    print the synthetic mark, the summary table and the dataset's notes."""
     ds = _dataset(args)
-    tables = write(ds, data_dir=args.data_dir, breakdowns=args.breakdown)
+    tables = make(ds)
     if ds.synthetic:
         print(SYNTHETIC_NOT_ESTIMATES)
     _summary(tables["estimates"], ds)
-    _print_notes(ds)
-
-
-def _print_notes(ds) -> None:
-    """The dataset's notes (missing columns, pooled years, ...), one line each; the synthetic
-    mark is printed on its own by the caller."""
+    # the dataset's notes (missing columns, pooled years, ...), the synthetic mark printed above
     for note in ds.notes[1:] if ds.synthetic else ds.notes:
         print(f"note: {note}")
+
+
+def _cmd_estimate(args) -> None:
+    from .api import write
+
+    _estimate_and_say(args, lambda ds: write(ds, data_dir=args.data_dir, breakdowns=args.breakdown))
 
 
 def _cmd_report(args) -> None:
     from .api import make_report
 
-    ds = _dataset(args)
-    tables = make_report(ds, data_dir=args.data_dir, reports_dir=args.reports_dir)
-    if ds.synthetic:
-        print(SYNTHETIC_NOT_ESTIMATES)
-    _summary(tables["estimates"], ds)
-    _print_notes(ds)
+    _estimate_and_say(
+        args, lambda ds: make_report(ds, data_dir=args.data_dir, reports_dir=args.reports_dir)
+    )
     print(
         f"outputs: {config.processed_dir(args.data_dir)} and {config.reports_dir(args.reports_dir)}"
     )
@@ -492,9 +462,7 @@ def _cmd_trend(args) -> None:
         profile=args.profile,
         sample=args.sample,
         source=args.source,
-        data_dir=args.data_dir,
-        base_url=args.base_url,
-        progress=not args.no_progress,
+        **_getting(args),
     )
     write_trend(trend, args.data_dir)
     if not args.no_figures:
@@ -552,7 +520,7 @@ def _cmd_figures(args) -> None:
 def _cmd_factsheet(args) -> None:
     from .factsheet import write_factsheets, years_available
     from .geography import NATION, fifty_states_and_dc, parse_states
-    from .report import build_tables, load_dataset, metadata
+    from .report import build_tables, metadata
 
     if not (args.state or args.states):
         raise InputError("say which state: --state MA, or --states all for every state")
@@ -562,18 +530,7 @@ def _cmd_factsheet(args) -> None:
     # The nation's numbers come with every state's records: the sample always has them; for
     # downloaded files only a run over every state (or the national file) does.
     wanted = None if args.sample else ("all" if args.states else ",".join(places))
-    ds = load_dataset(
-        sample=args.sample,
-        year=args.year,
-        period=args.period,
-        states=wanted,
-        input_path=args.input,
-        profile=args.profile,
-        source=args.source,
-        data_dir=args.data_dir,
-        base_url=args.base_url,
-        progress=not args.no_progress,
-    )
+    ds = _dataset(args, states=wanted)
     tables = build_tables(ds, extras=True)
     all_years = years_available(args.data_dir, ds.profile.name, ds.period, ds.synthetic)
     paths = write_factsheets(
@@ -612,9 +569,7 @@ def _cmd_check(args) -> None:
             args.year,
             args.period,
             args.states,
-            data_dir=args.data_dir,
-            base_url=args.base_url,
-            progress=not args.no_progress,
+            **_getting(args),
         )
         year, period = args.year, args.period
     log(f"summing weights over every record of {len(paths)} file(s)")
