@@ -104,3 +104,20 @@ def sample_zips(tmp_path_factory):
 def vt_tiny_zip(sample_zips) -> Path:
     """The tiny synthetic Vermont zip (the smallest useful PUMS file)."""
     return sample_zips(["VT"])[0]
+
+
+@pytest.fixture(params=["prescan", "full parse"])
+def reading_path(request, monkeypatch) -> str:
+    """Run a test on both ways of reading a CSV: the compiled pre-scan (numba, loaded before the
+    test so that every piece takes it) and pyarrow's full parse (``BRAINWASTE_NO_NUMBA=1``)."""
+    from brainwaste import _compiled
+    from brainwaste.pums import scan
+
+    if request.param == "full parse":
+        monkeypatch.setenv(_compiled.NO_NUMBA_ENV, "1")
+    else:
+        monkeypatch.delenv(_compiled.NO_NUMBA_ENV, raising=False)
+        if not _compiled.enabled():
+            pytest.skip("numba is not importable here")
+        assert scan.ready(wait=None)
+    return request.param

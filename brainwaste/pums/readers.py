@@ -21,12 +21,14 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
+import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
+from .. import _compiled
 from ..acquire.products import person_csv_members
 from ..atomic import remove_stale_temp_files, temporary_path
 from ..errors import CorruptFileError, SchemaError
-from . import inputs, kept, schema, stream, survey_year, validate
+from . import inputs, kept, scan, schema, stream, survey_year, validate
 from .weights import cell_totals
 
 #: Bytes of CSV that pyarrow parses at a time. Small blocks stay in the CPU cache: on a
@@ -236,6 +238,35 @@ def _population_totals_numpy(tbl: pa.Table, wcols: list[str]) -> tuple[list[str]
     return [str(s) for s in states], sums.reshape(len(states), len(POPULATION_ROWS), len(wcols))
 
 
+def _scanned_totals(tbl: pa.Table, weights: np.ndarray) -> tuple[list[str], np.ndarray]:
+    """:func:`_population_totals` of a canonical batch without its replicate weight columns,
+    from the batch's weights (PWGTP, PWGTP1-80) read by the pre-scan: the same numbers."""
+    if tbl["STATE"].null_count:
+        return _population_totals(_with_replicates(tbl, weights))
+    fb = pc.equal(tbl["NATIVITY"], "2").fill_null(False).to_numpy(zero_copy_only=False)
+    ba = pc.and_(pc.greater_equal(tbl["AGEP"], 25), pc.is_in(tbl["SCHL"], _BACHELORS_PLUS))
+    ba = ba.fill_null(False).to_numpy(zero_copy_only=False)
+    states = pc.dictionary_encode(tbl["STATE"].combine_chunks())
+    codes = states.indices.to_numpy(zero_copy_only=False).astype(np.int64)
+    cells = codes * 4 + fb * 2 + ba  # state x foreign born x bachelor's+ (age 25+)
+    n_states = len(states.dictionary)
+    sums = scan.cell_sums(cells, 4 * n_states, weights).reshape(n_states, 4, -1)
+    out = np.stack([sums.sum(axis=1), sums[:, 2] + sums[:, 3], sums[:, 1] + sums[:, 3]], axis=1)
+    return [str(s) for s in states.dictionary.to_pylist()], out.astype(np.float64)
+
+
+def _with_replicates(tbl: pa.Table, weights: np.ndarray) -> pa.Table:
+    """A canonical batch read by the pre-scan with its replicate weights (``weights[1:]``) put
+    back as columns, where :func:`canonical_batch` puts them (after the variables)."""
+    names = tbl.column_names
+    at = names.index("year")
+    reps = [pa.chunked_array([pa.array(weights[r])]) for r in range(1, weights.shape[0])]
+    return pa.Table.from_arrays(
+        tbl.columns[:at] + reps + tbl.columns[at:],
+        names=names[:at] + list(schema.REPLICATE_WEIGHTS) + names[at:],
+    )
+
+
 # -- streaming -----------------------------------------------------------------------------------
 
 
@@ -274,6 +305,78 @@ def _rebatch(batches: Iterator[pa.RecordBatch], records: int) -> Iterator[pa.Tab
         yield pa.Table.from_batches(pending)
 
 
+def _rebatch_scanned(
+    pieces: Iterator[pa.Table | scan.Scanned], records: int
+) -> Iterator[pa.Table | scan.Scanned]:
+    """:func:`_rebatch` of pieces parsed in full (tables) or by the pre-scan (:class:`.Scanned`):
+    the same batches of records. A batch whose pieces were all pre-scanned stays so; one that
+    mixes both has the weights of its pre-scanned records put back as columns, as the full parse
+    gives them."""
+
+    def units(piece):
+        if not isinstance(piece, scan.Scanned):
+            return [(b, None) for b in piece.to_batches()]
+        out, start = [], 0
+        for b in piece.table.to_batches():
+            out.append((b, piece.weights[:, start : start + b.num_rows]))
+            start += b.num_rows
+        return out
+
+    def joined(pending):
+        if all(w is not None for _, w in pending):
+            table = pa.Table.from_batches([b for b, _ in pending])
+            return scan.Scanned(table, np.concatenate([w for _, w in pending], axis=1))
+        full = []
+        for b, w in pending:
+            if w is not None:
+                reps = [pa.array(w[r]) for r in range(1, w.shape[0])]
+                b = pa.RecordBatch.from_arrays(
+                    b.columns + reps, names=b.schema.names + list(schema.REPLICATE_WEIGHTS)
+                )
+            full.append(b)
+        return pa.Table.from_batches(full)
+
+    pending: list[tuple[pa.RecordBatch, np.ndarray | None]] = []
+    n = 0
+    for piece in pieces:
+        for unit in units(piece):
+            pending.append(unit)
+            n += unit[0].num_rows
+            if n >= records:
+                yield joined(pending)
+                pending, n = [], 0
+    if pending:
+        yield joined(pending)
+
+
+def _scanner(
+    header: list[str], include: list[str], types: dict[str, pa.DataType], read: pacsv.ReadOptions
+):
+    """The pre-scan of a piece (:mod:`.scan`): pyarrow parses the needed columns but the 80
+    replicate weights, the kernel reads the weights; None (parse in full) when it gives up."""
+    wcols = ["PWGTP", *schema.REPLICATE_WEIGHTS]
+    if not set(wcols) <= set(include):
+        return None
+    light = [c for c in include if c not in schema.REPLICATE_WEIGHTS]
+    convert = pacsv.ConvertOptions(
+        include_columns=light,
+        column_types={c: types[c] for c in light},
+        strings_can_be_null=True,
+    )
+
+    def quick(piece: pa.Buffer) -> scan.Scanned | None:
+        if not scan.ready():
+            return None  # numba still loading: this piece is parsed in full
+        try:
+            tbl = pacsv.read_csv(pa.BufferReader(piece), read_options=read, convert_options=convert)
+        except pa.ArrowInvalid:
+            return None  # the full parse names the error
+        weights = scan.weights(piece, header, wcols, tbl.num_rows)
+        return None if weights is None else scan.Scanned(tbl, weights)
+
+    return quick
+
+
 def _canonical_header(header: list[str], where: str) -> list[str]:
     try:
         return schema.canonical_header(header)
@@ -281,11 +384,14 @@ def _canonical_header(header: list[str], where: str) -> list[str]:
         raise SchemaError(f"{inputs.short(where)}: {exc}; keep one of them") from None
 
 
-def _csv_batches(chunks, where: str, replicate_weights: bool) -> Iterator[pa.Table]:
+def _csv_batches(
+    chunks, where: str, replicate_weights: bool, prescan: bool = False
+) -> Iterator[pa.Table | scan.Scanned]:
     """Parse CSV bytes (``chunks()`` yields them, see :mod:`.stream`) in batches.
 
     A column that does not parse is reported with its first offending records (the bytes are
-    read again for that column only); a damaged stream ends in the package's own error.
+    read again for that column only); a damaged stream ends in the package's own error. With
+    `prescan`, batches come as :class:`.Scanned` where the pre-scan read them.
     """
     name = inputs.short(where)
     parsed: dict[str, object] = {}
@@ -298,11 +404,16 @@ def _csv_batches(chunks, where: str, replicate_weights: bool) -> Iterator[pa.Tab
         parsed["header"], parsed["types"] = header, _file_column_types(include)
         return header, include, parsed["types"]
 
-    tables = stream.csv_tables(chunks, name, plan, block_size=BLOCK_SIZE)
+    tables = stream.csv_tables(
+        chunks, name, plan, block_size=BLOCK_SIZE, scan=_scanner if prescan else None
+    )
     try:
         with inputs.damaged_as_error(name):
             try:
-                yield from _rebatch((b for t in tables for b in t.to_batches()), BATCH_RECORDS)
+                if prescan:
+                    yield from _rebatch_scanned(tables, BATCH_RECORDS)
+                else:
+                    yield from _rebatch((b for t in tables for b in t.to_batches()), BATCH_RECORDS)
             except SchemaError as exc:
                 column = getattr(exc, "column", None)
                 if column is None:
@@ -336,25 +447,34 @@ def _parquet_batches(path: Path, where: str, replicate_weights: bool) -> Iterato
             yield tbl.rename_columns(include)
 
 
-def iter_raw_batches(path: str | os.PathLike, replicate_weights: bool = True) -> Iterator[pa.Table]:
+def iter_raw_batches(
+    path: str | os.PathLike, replicate_weights: bool = True, *, prescan: bool = False
+) -> Iterator[pa.Table | scan.Scanned]:
     """Batches of the needed file columns of a PUMS person csv, Census zip, or parquet file.
 
     CSV numbers come parsed to their canonical types (codes stay strings); each batch holds
-    about :data:`BATCH_RECORDS` records.
+    about :data:`BATCH_RECORDS` records. With `prescan` (and numba), CSV batches come as
+    :class:`.Scanned` where the pre-scan read them: the weights as one array, the replicate
+    weights not among the table's columns.
     """
     path = Path(path)
     if not path.exists():
         raise SchemaError(f"{inputs.short(str(path))} does not exist")
-    for where, tbl in _raw_batches(path, replicate_weights):
+    for where, tbl in _raw_batches(path, replicate_weights, prescan and _compiled.enabled()):
         # The member's name goes along: through 2016 it is the only place the file's year is.
-        yield tbl.replace_schema_metadata({SOURCE_KEY: where})
+        if isinstance(tbl, scan.Scanned):
+            yield scan.Scanned(tbl.table.replace_schema_metadata({SOURCE_KEY: where}), tbl.weights)
+        else:
+            yield tbl.replace_schema_metadata({SOURCE_KEY: where})
 
 
 #: Schema metadata key of a raw batch: the file (and zip member) it was read from.
 SOURCE_KEY = "brainwaste.source"
 
 
-def _raw_batches(path: Path, replicate_weights: bool) -> Iterator[tuple[str, pa.Table]]:
+def _raw_batches(
+    path: Path, replicate_weights: bool, prescan: bool = False
+) -> Iterator[tuple[str, pa.Table | scan.Scanned]]:
     kind = inputs.kind(path)
     if kind == "parquet":
         for tbl in _parquet_batches(path, str(path), replicate_weights):
@@ -377,12 +497,12 @@ def _raw_batches(path: Path, replicate_weights: bool) -> Iterator[tuple[str, pa.
         for info in members:
             where = f"{path.name}:{info.filename}"
             chunks = partial(stream.member_chunks, path, info, where, backend)
-            for tbl in _csv_batches(chunks, where, replicate_weights):
+            for tbl in _csv_batches(chunks, where, replicate_weights, prescan):
                 yield where, tbl
     else:
         read = _gzip_chunks if kind == "gzip" else stream.file_chunks
         chunks = partial(read, path, path.name)
-        for tbl in _csv_batches(chunks, str(path), replicate_weights):
+        for tbl in _csv_batches(chunks, str(path), replicate_weights, prescan):
             yield str(path), tbl
 
 
@@ -455,9 +575,16 @@ def read_persons(
         years_read: set[int] = set()
         file_totals: dict[str, np.ndarray] = {}
         first_frame, n_before = len(frames), n_read
-        raws = iter_raw_batches(src, replicate_weights)
+        # The pre-scan, unless every record goes to a cache or to on_batch with its weights.
+        prescan = tmp is None and on_batch is None and replicate_weights
+        if prescan and _compiled.enabled():
+            scan.start_loading()
+        raws = iter_raw_batches(src, replicate_weights, prescan=prescan)
         try:
             for raw in raws:
+                weights = None
+                if isinstance(raw, scan.Scanned):
+                    raw, weights = raw.table, raw.weights
                 where = raw.schema.metadata[SOURCE_KEY.encode()].decode()
                 if where == str(src):
                     where = str(p)  # the cached copy stands for the file
@@ -474,9 +601,17 @@ def read_persons(
                 n_read += len(tbl)
                 if on_batch is not None:
                     on_batch(tbl)
-                _add_totals(file_totals, dict(zip(*_population_totals(tbl), strict=True)))
-                if prefilter is not None:
-                    tbl = tbl.filter(prefilter(tbl))
+                if weights is None:
+                    _add_totals(file_totals, dict(zip(*_population_totals(tbl), strict=True)))
+                    if prefilter is not None:
+                        tbl = tbl.filter(prefilter(tbl))
+                else:
+                    _add_totals(file_totals, dict(zip(*_scanned_totals(tbl, weights), strict=True)))
+                    if prefilter is not None:
+                        keep = pc.fill_null(prefilter(tbl), False)
+                        tbl = tbl.filter(keep)
+                        weights = weights[:, np.flatnonzero(np.asarray(keep))]
+                    tbl = _with_replicates(tbl, weights)
                 frames.append(tbl)
             survey_year.check_single_year(years_read, year, period, str(p))
             checks.finish()

@@ -71,6 +71,13 @@ BACKEND_ENV = "BRAINWASTE_INFLATE"
 #: be normalised), the columns to parse and their types; raises the package's own exception
 #: when the header is not usable.
 Plan = Callable[[list[str]], tuple[list[str], list[str], dict[str, pa.DataType]]]
+#: A quicker way to read a piece, given the plan's header, columns and types and the read
+#: options: a function run on each piece in a parse thread, returning what to hand on instead of
+#: the full table, or None to parse the piece in full (the reader's pre-scan, :mod:`.scan`).
+Scan = Callable[
+    [list[str], list[str], dict[str, pa.DataType], pacsv.ReadOptions],
+    Callable[[pa.Buffer], object | None] | None,
+]
 
 
 def _import_backend(name: str) -> ModuleType | None:
@@ -329,12 +336,14 @@ def csv_tables(
     block_size: int = 2 << 20,
     piece_bytes: int | None = None,
     parse_threads: int | None = None,
-) -> Iterator[pa.Table]:
+    scan: Scan | None = None,
+) -> Iterator[pa.Table | object]:
     """Tables of the columns `plan` asks for, parsed from the CSV bytes that `chunks()` yields.
 
     `chunks` runs on the inflate thread (:func:`member_chunks`, :func:`file_chunks`), the parse
     on others; the tables come in file order. Errors of any thread are raised here, after every
-    thread has stopped.
+    thread has stopped. With `scan`, a piece it reads is handed on as `scan` returns it, and
+    only the pieces it gives up on are parsed in full.
     """
     piece_bytes = piece_bytes or PIECE_BYTES
     parse_threads = parse_threads or PARSE_THREADS
@@ -349,8 +358,13 @@ def csv_tables(
         convert = pacsv.ConvertOptions(
             include_columns=include, column_types=types, strings_can_be_null=True
         )
+        quick = scan(header, include, types, read) if scan is not None else None
 
-        def parse_piece(piece: pa.Buffer) -> pa.Table:
+        def parse_piece(piece: pa.Buffer) -> pa.Table | object:
+            if quick is not None:
+                got = quick(piece)
+                if got is not None:
+                    return got
             try:
                 return pacsv.read_csv(
                     pa.BufferReader(piece), read_options=read, convert_options=convert

@@ -27,6 +27,9 @@ from brainwaste.pums.readers import read_persons
 from brainwaste.pums.validate import person_keys
 from brainwaste.report import thin_numbers_note
 
+# Every case on both ways of reading a CSV (the compiled pre-scan and pyarrow's full parse).
+pytestmark = pytest.mark.usefixtures("reading_path")
+
 HEADER = ["RT", "SERIALNO", "SPORDER", "PUMA", "STATE", "ADJINC", "PWGTP", "AGEP", "CIT",
           "NATIVITY", "YOEP", "ENG", "SCHL", "FOD1P", "ESR", "OCCP", "WAGP", "PERNP"]  # fmt: skip
 REPS = [f"PWGTP{r}" for r in range(1, 81)]

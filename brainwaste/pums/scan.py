@@ -1,0 +1,172 @@
+"""A compiled pre-scan of CSV bytes: the integer weight fields of every record, in one pass.
+
+pyarrow's CSV reader converts the 81 integer weight columns of a person file (PWGTP and
+PWGTP1-80) at about the cost of tokenising the whole file. The kernel here reads them straight
+from the bytes, while pyarrow parses the other needed columns: one pass over a piece, counting
+fields between commas and turning the digits of the weight fields into int32.
+
+It accepts only what it reads exactly as pyarrow does: weight fields of 1 to 9 ASCII digits,
+other fields without a quote, ``\\n`` or ``\\r\\n`` line ends, and the header's number of fields
+on every line. Anything else (a blank, sign or space in a weight, a quote, a short or long line,
+an empty line, a lone ``\\r``) makes it give up on the piece, and the piece is parsed by pyarrow
+in full, so that its values, blanks and error messages are exactly those of the full parse.
+
+The weights then go along the records as one int32 array (weight x record): the population
+totals are summed from it (:func:`cell_sums`), and only the records the prefilter keeps get
+their 80 replicate weights as table columns.
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass
+
+import numpy as np
+import pyarrow as pa
+
+from .._compiled import kernel
+
+#: Digits of the largest weight the kernel reads (int32 holds every 9-digit number).
+MAX_DIGITS = 9
+
+
+#: Set once the kernels are compiled or loaded from numba's cache (see :func:`start_loading`).
+_READY = threading.Event()
+_STARTED = threading.Lock()
+
+
+def start_loading() -> None:
+    """Load the kernels in a background thread (once per process): numba's import and the
+    loading of compiled code take about half a second of one core. Pieces read before they are
+    ready are parsed in full, so the reading never waits for them."""
+    if _STARTED.acquire(blocking=False):
+        threading.Thread(target=_load, name="brainwaste kernels", daemon=True).start()
+
+
+def _load() -> None:
+    weights(b"1\n", ["W"], ["W"], 1)
+    cell_sums(np.zeros(1, dtype=np.int64), 1, np.ones((1, 1), dtype=np.int32))
+    _READY.set()
+
+
+def ready(wait: float | None = 0) -> bool:
+    """True when the kernels can run without compiling; waits up to `wait` seconds (None: until
+    they are) after starting their loading."""
+    start_loading()
+    return _READY.wait(wait)
+
+
+@dataclass
+class Scanned:
+    """A piece (or batch) of records read by the pre-scan: the other needed columns as pyarrow
+    parsed them, and the weight columns as one array, ``weights[slot, record]``."""
+
+    table: pa.Table
+    weights: np.ndarray
+
+
+def _scan_weights(data, weight_fields, slots, n_fields, kinds, out):  # pragma: no cover - compiled
+    """Fill ``out[slots[i], record]`` with field ``weight_fields[i]`` (ascending) of each record
+    of `data` (the bytes of whole lines of `n_fields` fields). Returns False at the first byte it
+    does not expect, or when there are not ``out.shape[1]`` records.
+
+    The fields between weights are passed by counting commas, without a branch per field."""
+    n = data.shape[0]
+    n_records = out.shape[1]
+    last = n_fields - 1
+    pos = 0
+    rec = 0
+    while pos < n:
+        if rec >= n_records:
+            return False
+        field = 0  # the field that starts at pos
+        at_end = False
+        for i in range(weight_fields.shape[0]):
+            k = weight_fields[i] - field  # commas to pass
+            bad = 0
+            while k > 0 and pos < n:
+                kind = kinds[data[pos]]  # 1 comma, 2 LF, CR or quote, else 0
+                pos += 1
+                k -= kind & 1
+                bad |= kind
+            if k > 0 or bad & 2:
+                return False
+            field = weight_fields[i]
+            value = 0
+            start = pos
+            while pos < n:
+                c = data[pos]
+                if c < 48 or c > 57:  # not 0-9
+                    break
+                value = value * 10 + (c - 48)
+                pos += 1
+            digits = pos - start
+            if digits == 0 or digits > MAX_DIGITS:
+                return False
+            out[slots[i], rec] = value
+            if pos < n and data[pos] == 44:
+                pos += 1
+                field += 1
+            elif pos == n or data[pos] == 10 or data[pos] == 13:
+                if field != last:
+                    return False
+                at_end = True  # weight_fields ascend: this was the last one
+            else:
+                return False  # a byte that is not a digit in a weight field
+        if not at_end:  # the fields after the last weight
+            bad = False
+            while pos < n:
+                c = data[pos]
+                if c == 10 or c == 13:
+                    break
+                field += c == 44
+                bad |= c == 34
+                pos += 1
+            if bad or field != last:
+                return False
+        if pos < n:
+            if data[pos] == 10:
+                pos += 1
+            elif data[pos] == 13 and pos + 1 < n and data[pos + 1] == 10:
+                pos += 2
+            else:
+                return False  # a lone CR (pyarrow ends a line there)
+        rec += 1
+    return rec == n_records
+
+
+def _cell_sums(cells, weights, out):  # pragma: no cover - compiled
+    """``out[cell, slot] += weights[slot, record]`` for each record's cell (int64, exact)."""
+    for j in range(weights.shape[0]):
+        for i in range(weights.shape[1]):
+            out[cells[i], j] += weights[j, i]
+
+
+_compiled_scan = kernel(_scan_weights)
+#: Byte kinds for the kernel: 1 a comma, 2 a line end or a quote, 0 anything else.
+_KINDS = np.zeros(256, dtype=np.uint8)
+_KINDS[ord(",")] = 1
+_KINDS[[ord("\n"), ord("\r"), ord('"')]] = 2
+_compiled_sums = kernel(_cell_sums)
+
+
+def weights(piece, header: list[str], columns: list[str], n_records: int) -> np.ndarray | None:
+    """The `columns` (weights) of the `n_records` records of `piece` (a buffer of whole CSV lines
+    under `header`) as an int32 array (column x record), or None when the kernel gives up on the
+    piece (see the module's docstring). Only when :func:`brainwaste._compiled.enabled`."""
+    where = sorted((header.index(c), slot) for slot, c in enumerate(columns))
+    fields = np.array([f for f, _ in where], dtype=np.int64)
+    slots = np.array([s for _, s in where], dtype=np.int64)
+    out = np.empty((len(columns), n_records), dtype=np.int32)
+    data = np.frombuffer(piece, dtype=np.uint8)
+    if not _compiled_scan(data, fields, slots, len(header), _KINDS, out):
+        return None
+    return out
+
+
+def cell_sums(cells: np.ndarray, n_cells: int, weights: np.ndarray) -> np.ndarray:
+    """Totals of each weight by cell: int64 (cell x slot); `cells` is each record's cell."""
+    out = np.zeros((n_cells, weights.shape[0]), dtype=np.int64)
+    cells = np.ascontiguousarray(cells, dtype=np.int64)
+    _compiled_sums(cells, np.ascontiguousarray(weights, dtype=np.int32), out)
+    return out
