@@ -287,6 +287,49 @@ def _render(
     return save_figure(fig, sel.name, sel.data, alt, provenance, reports_dir, sel.title)
 
 
+#: The words of each chart of one place: its title (the place's short name follows), subtitle, the
+#: reason of its "not enough data" panel and what it shows (for that panel's alt text); {place}
+#: stands for the place's name in running text.
+PLACE_CHART_WORDS = {
+    "outcomes_by_group": (
+        "Where college-educated health-degree holders work",
+        "Share of each group's civilian labor force, ages 25+, with 90% margins of error",
+        "No reliable estimate for {place}.",
+        "labor-market outcomes of health-degree holders in {place}.",
+    ),
+    "immigrant_share_health_workers": (
+        "Immigrants in the health workforce",
+        "Share of workers born abroad, employed civilians of any education, with 90% margins of error",
+        "No health occupation in {place} has a reliable immigrant share.",
+        "immigrant share of health workers by occupation in {place}.",
+    ),
+    "underutilization_breakdowns": (
+        "Underutilization by personal characteristics",
+        "Share of the group's labor force in low-skilled jobs or unemployed, with 90% margins of error",
+        "No breakdown category in {place} has a reliable rate.",
+        "underutilization rates by characteristic in {place}.",
+    ),
+}
+
+
+def _of_place(chart: str, place: str, data: pd.DataFrame, cell: Callable, **rest) -> Selection:
+    """The selection of a chart of one place with its words from PLACE_CHART_WORDS: the file
+    CHART_st, the title ending in the place's short name."""
+    title, subtitle, empty, subject = PLACE_CHART_WORDS[chart]
+    text = place_name(place, "text")
+    return Selection(
+        data=data,
+        name=f"{chart}_{place.lower()}",
+        title=f"{title}: {place_name(place, 'short')}",
+        subtitle=subtitle,
+        cell=cell,
+        empty=empty.replace("{place}", text),
+        subject=subject.replace("{place}", text),
+        place=place,
+        **rest,
+    )
+
+
 def _state_and_group(r) -> str:
     return f"{place_name(r.state, 'short')}, {style.POPULATION_LABELS[r.population]}"
 
@@ -320,17 +363,7 @@ def _select_outcomes_by_group(estimates: pd.DataFrame, place: str) -> Selection:
     def cell(r) -> str:
         return f"{style.POPULATION_LABELS[r.population]}, {style.OUTCOME_LABELS[r.outcome].lower()}"
 
-    return Selection(
-        data=_estimates_data(data),
-        name=f"outcomes_by_group_{place.lower()}",
-        title=f"Where college-educated health-degree holders work: {place_name(place, 'short')}",
-        subtitle="Share of each group's civilian labor force, ages 25+, with 90% margins of error",
-        cell=cell,
-        empty=f"No reliable estimate for {place_name(place, 'text')}.",
-        subject=f"labor-market outcomes of health-degree holders in {place_name(place, 'text')}.",
-        place=place,
-        groups=groups,
-    )
+    return _of_place("outcomes_by_group", place, _estimates_data(data), cell, groups=groups)
 
 
 def _draw_outcomes_by_group(sel: Selection) -> plt.Figure:
@@ -1004,16 +1037,8 @@ def _select_immigrant_share(
     h["_all"] = h["occp2018"] != "all_health"
     h = h.sort_values(["_all", "immigrant_share", "occp2018"], ascending=[True, False, True])
     cols = [c for c in HEALTH_COLUMNS if c in h.columns]
-    return Selection(
-        data=h[cols].reset_index(drop=True),
-        name=f"immigrant_share_health_workers_{place.lower()}",
-        title=f"Immigrants in the health workforce: {place_name(place, 'short')}",
-        subtitle="Share of workers born abroad, employed civilians of any education, with 90% margins of error",
-        cell=_title_of,
-        empty=f"No health occupation in {place_name(place, 'text')} has a reliable immigrant share.",
-        subject=f"immigrant share of health workers by occupation in {place_name(place, 'text')}.",
-        place=place,
-    )
+    data = h[cols].reset_index(drop=True)
+    return _of_place("immigrant_share_health_workers", place, data, _title_of)
 
 
 def _draw_immigrant_share(sel: Selection) -> plt.Figure:
@@ -1124,17 +1149,9 @@ def _select_breakdowns(breakdowns: pd.DataFrame, place: str, panels: tuple[str, 
             f": {style.category_label(r.category).lower()}"
         )
 
-    return Selection(
-        data=data,
-        name=f"underutilization_breakdowns_{place.lower()}",
-        title=f"Underutilization by personal characteristics: {place_name(place, 'short')}",
-        subtitle="Share of the group's labor force in low-skilled jobs or unemployed, with 90% margins of error",
-        cell=cell,
-        empty=f"No breakdown category in {place_name(place, 'text')} has a reliable rate.",
-        subject=f"underutilization rates by characteristic in {place_name(place, 'text')}.",
-        place=place,
-        groups=groups,
-        extra={"panels": tuple(p for p in panels if (data["breakdown"] == p).any())},
+    drawn = tuple(p for p in panels if (data["breakdown"] == p).any())
+    return _of_place(
+        "underutilization_breakdowns", place, data, cell, groups=groups, extra={"panels": drawn}
     )
 
 
