@@ -15,7 +15,6 @@ import ast
 
 from tests.conftest import ROOT
 
-PACKAGE = ROOT / "brainwaste"
 BASE = {"errors", "config", "atomic", "digest", "geography", "wording", "years", "_compiled"}
 LAYERS = ["base", "acquire", "pums", "method", "estimate", "summaries", "figures", "app"]
 
@@ -61,12 +60,13 @@ def imports(path, root=ROOT) -> list[tuple[int, str, list[str]]]:
     return out
 
 
-def violations() -> list[str]:
+def violations(root=ROOT) -> list[str]:
+    """Every import of a module from a layer above its own, in the package below `root`."""
     found = []
-    for path in sorted(PACKAGE.rglob("*.py")):
-        me = module_name(path)
+    for path in sorted((root / "brainwaste").rglob("*.py")):
+        me = module_name(path, root)
         mine = LAYERS.index(layer(me))
-        for line, target, names in imports(path):
+        for line, target, names in imports(path, root):
             if not (target == "brainwaste" or target.startswith("brainwaste.")):
                 continue
             if target == "brainwaste" and names and set(names) <= {"__version__"}:
@@ -76,7 +76,7 @@ def violations() -> list[str]:
             for t in targets:
                 if LAYERS.index(layer(t)) > mine:
                     found.append(
-                        f"{path.relative_to(ROOT)}:{line} ({layer(me)}) imports {t} ({layer(t)})"
+                        f"{path.relative_to(root)}:{line} ({layer(me)}) imports {t} ({layer(t)})"
                     )
     return found
 
@@ -101,4 +101,26 @@ def test_the_check_sees_an_upward_import(tmp_path):
         (1, "brainwaste.errors", ["InputError"]),
         (3, "brainwaste.figures.charts", ["GROUPS"]),
         (4, "brainwaste", ["__version__"]),
+    ]
+
+
+def test_the_check_fails_on_an_upward_import(tmp_path):
+    """Modules that look down pass; a reader importing a chart constant, summaries importing
+    from figures, and the package's interface imported by acquire/ are each reported."""
+    package = tmp_path / "brainwaste"
+    for folder in ("pums", "acquire", "figures"):
+        (package / folder).mkdir(parents=True)
+        (package / folder / "__init__.py").write_text("")
+    (package / "__init__.py").write_text("__version__ = '0'\n")
+    (package / "pums" / "fine.py").write_text(
+        "from .. import __version__\nfrom ..acquire import cache\nfrom .readers import x\n"
+    )
+    assert violations(tmp_path) == []
+    (package / "pums" / "bad.py").write_text("def f():\n    from ..figures.charts import GROUPS\n")
+    (package / "summaries.py").write_text("from brainwaste.figures import style\n")
+    (package / "acquire" / "api.py").write_text("from brainwaste import load\n")
+    assert violations(tmp_path) == [
+        "brainwaste/acquire/api.py:1 (acquire) imports brainwaste.load (app)",
+        "brainwaste/pums/bad.py:2 (pums) imports brainwaste.figures.charts (figures)",
+        "brainwaste/summaries.py:1 (summaries) imports brainwaste.figures (figures)",
     ]
