@@ -33,7 +33,6 @@ from .wording import SYNTHETIC_MARK
 SAMPLE_YEAR = 2024
 SAMPLE_PERIOD = 1
 SAMPLE_SEED = 20240101
-SAMPLE_STATES = ("MA", "NY", "NJ", "CA", "TX", "FL")
 #: Revision of the synthetic generator's output: sample zips of another revision are rewritten.
 SAMPLE_GENERATOR = "2"
 #: The definition profile used unless another is asked for.

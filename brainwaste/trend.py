@@ -71,9 +71,6 @@ DOLLAR_COLUMNS = (
 #: Where per-year results are kept, under DATA_DIR/processed.
 KEPT_DIR = "trend_years"
 
-#: The 1-year survey years whose occupation codes changed (2010 -> 2018 Census codes).
-OCCUPATION_RECODE_YEAR = 2018
-
 
 # -- which years ----------------------------------------------------------------------------------
 

@@ -403,12 +403,6 @@ def match_soc(
     return result
 
 
-def modal_tier(tiers: Sequence[str]) -> str:
-    """Most common tier; ties go to the lower tier."""
-    counts = Counter(tiers)
-    return max(TIERS, key=lambda t: (counts[t], -TIERS.index(t)))
-
-
 def read_employment(shared: Path) -> dict[str, float]:
     """2024 employment (persons, all jobs) by National Employment Matrix code, detailed level:
     the same codes as BLS Table 5.4 (BLS Employment Projections, Table 1.2)."""

@@ -60,8 +60,6 @@ CASES = [
 #: and what it writes must be what the first wrote.
 RUNS = {"trend": 2}
 
-COMPARED = (".csv",)  # exact bytes: these carry the numbers
-
 
 def shared_data() -> Path:
     return Path(os.environ.get("BRAINWASTE_SHARED_DATA") or SHARED_DEFAULT)

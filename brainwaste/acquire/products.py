@@ -23,9 +23,6 @@ PERIODS = (1, 5)
 #: comparing with other years.
 NO_STANDARD_1YR = {2020: "Census released no standard 2020 1-year PUMS, only experimental weights"}
 
-#: The national file's usps code in file names (`csv_pus.zip`, `psam_pusa.csv`, `ss16pusa.csv`).
-NATION_FILE_CODE = "us"
-
 #: First survey year whose person zips hold `psam_pNN.csv` instead of `ssYYpST.csv`.
 PSAM_FROM = 2017
 

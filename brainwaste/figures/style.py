@@ -71,15 +71,6 @@ POPULATION_MARKERS = {
     "immigrant_foreign_educated": "^",
 }
 
-OUTCOME_COLORS = {
-    "employed_high_skill": OKABE_ITO["blue"],
-    "employed_middle_skill": OKABE_ITO["sky_blue"],
-    "employed_low_skill": OKABE_ITO["orange"],
-    "unemployed": OKABE_ITO["vermillion"],
-    "not_in_labor_force": OKABE_ITO["grey"],
-    "underutilized": OKABE_ITO["vermillion"],
-}
-
 SKILL_TIER_COLORS = {
     "high": OKABE_ITO["blue"],
     "middle": OKABE_ITO["sky_blue"],
@@ -94,7 +85,6 @@ UNRELIABLE_WHISKER_ALPHA = 0.35
 _RULE = f"{RELIABILITY_RULE}; interpret with care."
 UNRELIABLE_NOTE_BARS = f"Hatched bars: {_RULE}"
 UNRELIABLE_NOTE_MARKERS = f"Hollow markers: {_RULE}"
-UNRELIABLE_NOTE_TILES = f"Hatched grey tiles: {_RULE}"
 
 #: Highlight of the focus state in state rankings.
 FOCUS_BAND = "#FFF1CC"

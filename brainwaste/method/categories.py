@@ -41,7 +41,6 @@ FEATURED_HEALTH_OCCUPATIONS = (
 #: ESR (employment status recode): 1-2 employed, 3 unemployed, 4-5 Armed Forces, 6 not in LF.
 ESR_EMPLOYED = ("1", "2")
 ESR_UNEMPLOYED = ("3",)
-ESR_ARMED_FORCES = ("4", "5")
 ESR_NOT_IN_LABOR_FORCE = ("6",)
 ESR_CIVILIAN = ESR_EMPLOYED + ESR_UNEMPLOYED + ESR_NOT_IN_LABOR_FORCE
 
