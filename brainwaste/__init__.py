@@ -18,13 +18,23 @@ import types as _types
 # importing everything took about 0.6 s of a 1.5 s rerun from the cache.
 _HOMES = {
     **dict.fromkeys(
-        ["describe", "estimate", "factsheet", "figures", "load", "make_report", "occupations",
-         "profiles", "tables", "write"],
+        [
+            "describe",
+            "estimate",
+            "factsheet",
+            "figures",
+            "load",
+            "make_report",
+            "occupations",
+            "profiles",
+            "tables",
+            "write",
+        ],
         ".api",
     ),
     "Dataset": ".report",
     "trend": ".trend",
-}  # fmt: skip
+}
 
 #: Public functions named like a subpackage or module of their own.
 _SHADOWED = frozenset({"estimate", "factsheet", "figures", "trend"})

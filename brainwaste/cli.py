@@ -177,13 +177,19 @@ def build_parser() -> argparse.ArgumentParser:
     _add(p, "--source", "--base-url", "--data-dir", "--force", "--verify", "--no-progress")
 
     for name, helptext, desc in (
-        ("estimate", "estimate counts, shares, SEs and MOEs into DATA_DIR/processed",
-         "Classify health-degree holders and write DATA_DIR/processed/estimates_{YEAR}_{PERIOD}yr.csv and .parquet "
-         "(one row per state x population x outcome) with a .meta.json naming the profile, data and version."),
-        ("report", "fetch (if needed), estimate, draw figures and tables: the whole job",
-         "Run the whole job: get records, estimate, and write figures (REPORTS_DIR/figures), the workbook "
-         "(REPORTS_DIR/tables/brainwaste_tables.xlsx) and the gallery. --sample runs offline on the synthetic sample."),
-    ):  # fmt: skip
+        (
+            "estimate",
+            "estimate counts, shares, SEs and MOEs into DATA_DIR/processed",
+            "Classify health-degree holders and write DATA_DIR/processed/estimates_{YEAR}_{PERIOD}yr.csv and .parquet "
+            "(one row per state x population x outcome) with a .meta.json naming the profile, data and version.",
+        ),
+        (
+            "report",
+            "fetch (if needed), estimate, draw figures and tables: the whole job",
+            "Run the whole job: get records, estimate, and write figures (REPORTS_DIR/figures), the workbook "
+            "(REPORTS_DIR/tables/brainwaste_tables.xlsx) and the gallery. --sample runs offline on the synthetic sample.",
+        ),
+    ):
         p = sub.add_parser(name, help=helptext, description=desc)
         src = p.add_mutually_exclusive_group()
         src.add_argument(

@@ -127,9 +127,11 @@ def sheet_stem(place: str, meta: dict) -> str:
 def method_box(meta: dict, provenance: Provenance) -> list[tuple[str, str]]:
     """The "how these numbers were made" box: (heading, text) pairs from the run's metadata."""
     p = meta["profile"]
-    ages = f"aged {p['min_age']} or older" if p.get("max_age") is None else (
-        f"aged {p['min_age']} to {p['max_age']}"
-    )  # fmt: skip
+    ages = (
+        f"aged {p['min_age']} or older"
+        if p.get("max_age") is None
+        else f"aged {p['min_age']} to {p['max_age']}"
+    )
     definition = sentences.Definition.of(p)
     field_words = "in any field" if p.get("degree_set") == "all" else "in a health field"
     degree = f"a bachelor's degree or higher {field_words}" + (
@@ -313,9 +315,20 @@ def compose(
     source = prov.source_line()
     notes = [n for n in meta.get("notes", []) if not n.startswith("SYNTHETIC")]
     return FactSheet(
-        place, stem, title, subtitle, head, findings, drawn, method_box(meta, prov), source, prov,
-        house, notes, sentences.caution(est, place, prov.synthetic),
-    )  # fmt: skip
+        place,
+        stem,
+        title,
+        subtitle,
+        head,
+        findings,
+        drawn,
+        method_box(meta, prov),
+        source,
+        prov,
+        house,
+        notes,
+        sentences.caution(est, place, prov.synthetic),
+    )
 
 
 # -- PDF ----------------------------------------------------------------------------------------
@@ -364,11 +377,25 @@ class _Page:
         return x_in / self.w, 1 - y_in / self.h
 
     def text(self, x, y, s, size, weight="normal", color=INK, **kw):
-        return self.fig.text(*self._xy(x, y), s, fontproperties=_font(size, weight, self.family),
-                             color=color, va="top", **kw)  # fmt: skip
+        return self.fig.text(
+            *self._xy(x, y),
+            s,
+            fontproperties=_font(size, weight, self.family),
+            color=color,
+            va="top",
+            **kw,
+        )
 
-    def paragraph(self, s: str, size: float, x: float = MARGIN, width: float | None = None,
-                  weight="normal", color=INK, leading: float = 1.32) -> float:  # fmt: skip
+    def paragraph(
+        self,
+        s: str,
+        size: float,
+        x: float = MARGIN,
+        width: float | None = None,
+        weight="normal",
+        color=INK,
+        leading: float = 1.32,
+    ) -> float:
         """Wrapped text at the cursor; returns its height (inches) and moves the cursor down."""
         width = width or self.w - 2 * MARGIN
         lines = wrap_to(s, width, _font(size, weight, self.family))
@@ -381,9 +408,16 @@ class _Page:
 
     def rect(self, x, y, w, h, color, **kw):
         self.fig.add_artist(
-            Rectangle(self._xy(x, y + h), w / self.w, h / self.h, transform=self.fig.transFigure,
-                      facecolor=color, edgecolor="none", **kw)
-        )  # fmt: skip
+            Rectangle(
+                self._xy(x, y + h),
+                w / self.w,
+                h / self.h,
+                transform=self.fig.transFigure,
+                facecolor=color,
+                edgecolor="none",
+                **kw,
+            )
+        )
 
     def image(self, rgba_or_png, x, y, w, h, label: str):
         ax = self.fig.add_axes(
@@ -413,13 +447,19 @@ class _Page:
         lines = self._source_lines()
         top = self.h - MARGIN + 0.02 - 0.11 * (len(lines) + 1)
         self.fig.add_artist(
-            plt.Line2D([MARGIN / self.w, 1 - MARGIN / self.w], [1 - (top - 0.06) / self.h] * 2,
-                       color=RULE, lw=0.6, transform=self.fig.transFigure)
-        )  # fmt: skip
+            plt.Line2D(
+                [MARGIN / self.w, 1 - MARGIN / self.w],
+                [1 - (top - 0.06) / self.h] * 2,
+                color=RULE,
+                lw=0.6,
+                transform=self.fig.transFigure,
+            )
+        )
         if s.house.label:
             self.text(MARGIN, top, s.house.label, 6.5, "bold", MUTED)
-        self.text(self.w - MARGIN, top, f"Page {self.number} of {total}", 6.5, color=MUTED,
-                  ha="right")  # fmt: skip
+        self.text(
+            self.w - MARGIN, top, f"Page {self.number} of {total}", 6.5, color=MUTED, ha="right"
+        )
         for i, line in enumerate(lines):
             self.text(MARGIN, top + (i + 1) * 0.11, line, 6.5, color=MUTED)
 
@@ -475,9 +515,14 @@ def _header(page: _Page, sheet: FactSheet) -> None:
     page.paragraph(sheet.subtitle, 9, width=text_w, color=MUTED)
     page.y += 0.12
     page.fig.add_artist(
-        plt.Line2D([MARGIN / page.w, 1 - MARGIN / page.w], [1 - page.y / page.h] * 2,
-                   color=ACCENT, lw=1.6, transform=page.fig.transFigure)
-    )  # fmt: skip
+        plt.Line2D(
+            [MARGIN / page.w, 1 - MARGIN / page.w],
+            [1 - page.y / page.h] * 2,
+            color=ACCENT,
+            lw=1.6,
+            transform=page.fig.transFigure,
+        )
+    )
     page.y += 0.18
 
 
@@ -537,10 +582,17 @@ def _method(page: _Page, sheet: FactSheet, bottom: float) -> None:
     step = METHOD_SIZE * 1.3 / 72
     height = _method_height(page, sheet)
     page.fig.add_artist(
-        FancyBboxPatch(page._xy(MARGIN, bottom), (page.w - 2 * MARGIN) / page.w, height / page.h,
-                       boxstyle="square,pad=0", transform=page.fig.transFigure, facecolor=BOX,
-                       edgecolor=RULE, lw=0.6)
-    )  # fmt: skip
+        FancyBboxPatch(
+            page._xy(MARGIN, bottom),
+            (page.w - 2 * MARGIN) / page.w,
+            height / page.h,
+            boxstyle="square,pad=0",
+            transform=page.fig.transFigure,
+            facecolor=BOX,
+            edgecolor=RULE,
+            lw=0.6,
+        )
+    )
     page.y = bottom - height + 0.14
     x = MARGIN + 0.15
     page.text(x, page.y, "How these numbers were made", 9.5, "bold")
@@ -596,8 +648,11 @@ def render_pdf(sheet: FactSheet, path: Path) -> Path:
             "Subject": sheet.headline.text if sheet.headline else sheet.subtitle,
             "Keywords": "SYNTHETIC" if sheet.synthetic else "",
             "Author": sheet.house.organization or None,
-            "Creator": None, "Producer": None, "CreationDate": None, "ModDate": None,
-        }  # fmt: skip
+            "Creator": None,
+            "Producer": None,
+            "CreationDate": None,
+            "ModDate": None,
+        }
 
         def write(tmp: Path) -> None:
             with PdfPages(tmp, metadata=meta) as pdf:

@@ -241,10 +241,18 @@ def _pooled(years, period, states, prof, source, data_dir, base_url, progress) -
     if not states:
         raise InputError("pooling years needs --states")
     parts = [
-        load_dataset(year=y, period=1, states=states, profile=prof, source=source,
-                     data_dir=data_dir, base_url=base_url, progress=progress)
+        load_dataset(
+            year=y,
+            period=1,
+            states=states,
+            profile=prof,
+            source=source,
+            data_dir=data_dir,
+            base_url=base_url,
+            progress=progress,
+        )
         for y in years
-    ]  # fmt: skip
+    ]
     weights = ["PWGTP", *[c for c in REPLICATE_WEIGHTS if all(c in p.classified for p in parts)]]
 
     def pooled(frames: list[pd.DataFrame]) -> pd.DataFrame:
@@ -289,9 +297,11 @@ def _pooled_input(path: Path, years, period, states, prof: Profile) -> Dataset:
     name = short(str(path))
     log("reading 1 file(s)")
     persons = read_persons(
-        [path], prefilter=universe_prefilter(prof), year=years[-1],
+        [path],
+        prefilter=universe_prefilter(prof),
+        year=years[-1],
         period=years[-1] - years[0] + 1,
-    )  # fmt: skip
+    )
     got = persons.years
     if got != years:
         raise SchemaError(
@@ -326,9 +336,17 @@ def _pooled_input(path: Path, years, period, states, prof: Profile) -> Dataset:
     from .pums.synthetic import is_synthetic_zip
 
     return Dataset(
-        pooled, classified, prof, years[-1], 1, state_list, is_synthetic_zip(path), "input",
-        [file_digest(path)], years,
-    )  # fmt: skip
+        pooled,
+        classified,
+        prof,
+        years[-1],
+        1,
+        state_list,
+        is_synthetic_zip(path),
+        "input",
+        [file_digest(path)],
+        years,
+    )
 
 
 def api_persons(year, period, states, prof, data_dir=None):

@@ -188,9 +188,11 @@ def share_in_words(share: Estimate) -> str:
     n = one_in(share)
     if n is not None:
         return f"about 1 in {n} ({share_numbers(share)})"
-    moe = f" ({_points(share.moe)}{_caveat(share)})" if share.has_moe else (
-        f" ({UNRELIABLE_WORDS})" if not share.reliable else ""
-    )  # fmt: skip
+    moe = (
+        f" ({_points(share.moe)}{_caveat(share)})"
+        if share.has_moe
+        else (f" ({UNRELIABLE_WORDS})" if not share.reliable else "")
+    )
     return f"{_pct(share.value, share.moe)}{moe}"
 
 
@@ -331,9 +333,11 @@ def headline(
         text += f", {'a rate ' if tested else ''}{compared(a, b, 'that of the ' + GROUP_WORDS['us_born'])}"
     cells = ((place, lead, "underutilized"), (place, "us_born", "underutilized"))
     return Finding(
-        _marked(text + ".", synthetic), cells if b is not None else cells[:1],
-        _pct(a.value, a.moe), f"underutilization rate, {GROUP_WORDS[lead]}",
-    )  # fmt: skip
+        _marked(text + ".", synthetic),
+        cells if b is not None else cells[:1],
+        _pct(a.value, a.moe),
+        f"underutilization rate, {GROUP_WORDS[lead]}",
+    )
 
 
 def key_findings(
@@ -374,10 +378,12 @@ def key_findings(
             cells.insert(1, (place, lead, "total"))
         out.append(
             Finding(
-                _marked(text + ".", synthetic), tuple(cells), _count_figure(imm),
+                _marked(text + ".", synthetic),
+                tuple(cells),
+                _count_figure(imm),
                 f"immigrants with {d.degree.removeprefix('a ')}",
             )
-        )  # fmt: skip
+        )
 
     h = headline(estimates, place, synthetic, d)
     if h is not None:
@@ -409,14 +415,18 @@ def key_findings(
                 f"Among {GROUP_WORDS['immigrant_us_educated']}, the rate is {share_in_words(a)}, "
                 f"{compared(a, b, 'that of the ' + GROUP_WORDS['us_born'])}"
             )
-            cells = ((place, "immigrant_us_educated", "underutilized"),
-                     (place, "us_born", "underutilized"))  # fmt: skip
+            cells = (
+                (place, "immigrant_us_educated", "underutilized"),
+                (place, "us_born", "underutilized"),
+            )
             out.append(
                 Finding(
-                    _marked(text + ".", synthetic), cells, _pct(a.value, a.moe),
+                    _marked(text + ".", synthetic),
+                    cells,
+                    _pct(a.value, a.moe),
                     "underutilization rate, immigrants educated in the U.S.",
                 )
-            )  # fmt: skip
+            )
 
     low, unemployed = get(lead, "employed_low_skill"), get(lead, "unemployed")
     if low is not None and unemployed is not None:
@@ -427,10 +437,12 @@ def key_findings(
         cells = ((place, lead, "employed_low_skill"), (place, lead, "unemployed"))
         out.append(
             Finding(
-                _marked(text + ".", synthetic), cells, _pct(low.value, low.moe),
+                _marked(text + ".", synthetic),
+                cells,
+                _pct(low.value, low.moe),
                 f"in low-skilled jobs, {GROUP_WORDS[lead]}",
             )
-        )  # fmt: skip
+        )
 
     if place != NATION:
         a, b = get(lead, "underutilized"), get(lead, "underutilized", at=NATION)
@@ -443,10 +455,12 @@ def key_findings(
             figure = f"{_pct(a.value, a.moe)} vs {_pct(b.value, b.moe)}"
             out.append(
                 Finding(
-                    _marked(text + ".", synthetic), cells, figure,
+                    _marked(text + ".", synthetic),
+                    cells,
+                    figure,
                     f"{place if len(place) == 2 else where} against the nation",
                 )
-            )  # fmt: skip
+            )
 
     nilf = get(lead, "not_in_labor_force")
     if nilf is not None and len(out) < MIN_KEY_NUMBERS + 1:  # + 1: the headline is one of them
@@ -456,10 +470,12 @@ def key_findings(
         )
         out.append(
             Finding(
-                _marked(text + ".", synthetic), ((place, lead, "not_in_labor_force"),),
-                _pct(nilf.value, nilf.moe), f"not in the labor force, {lead_words}",
+                _marked(text + ".", synthetic),
+                ((place, lead, "not_in_labor_force"),),
+                _pct(nilf.value, nilf.moe),
+                f"not in the labor force, {lead_words}",
             )
-        )  # fmt: skip
+        )
     return out
 
 
@@ -469,8 +485,11 @@ def caution(estimates: pd.DataFrame, place: str, synthetic: bool = False) -> Fin
     groups = ("us_born", lead_group(estimates, place))
     if groups[1] == "immigrant_foreign_educated":
         groups = (*groups, "immigrant_us_educated")
-    cells = [estimate_of(estimates, place, g, o, v) for g in groups
-             for o, v in (("total", "count"), ("underutilized", "share"))]  # fmt: skip
+    cells = [
+        estimate_of(estimates, place, g, o, v)
+        for g in groups
+        for o, v in (("total", "count"), ("underutilized", "share"))
+    ]
     cells = [c for c in cells if c is not None]
     bad = sum(not c.reliable for c in cells)
     if not cells or bad * 2 < len(cells):

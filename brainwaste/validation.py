@@ -105,10 +105,14 @@ def reference_population(ds: Dataset, published: bool = True) -> pd.DataFrame:
         calib = synthetic.params()["states"]["population"]
         values = calib["values"]
         rows = [
-            {"STATE": f, "reference": float(values[state(f).usps]),
-             "reference_source": "calibration target of the synthetic sample"}
-            for f in fips if state(f).usps in values
-        ]  # fmt: skip
+            {
+                "STATE": f,
+                "reference": float(values[state(f).usps]),
+                "reference_source": "calibration target of the synthetic sample",
+            }
+            for f in fips
+            if state(f).usps in values
+        ]
         out = pd.DataFrame(rows) if rows else empty
         out.attrs["note"] = f"calibration targets: {calib['source']}"
         return out

@@ -11,10 +11,15 @@ import importlib
 
 # Imported when first used: the readers need only `products`, not the HTTP client.
 _HOMES = {
-    "api_variables": ".api", "fetch_api": ".api", "fetch_files": ".bulk", "Problem": ".cache",
-    "verify": ".cache", "bulk_url": ".products", "person_csv_members": ".products",
+    "api_variables": ".api",
+    "fetch_api": ".api",
+    "fetch_files": ".bulk",
+    "Problem": ".cache",
+    "verify": ".cache",
+    "bulk_url": ".products",
+    "person_csv_members": ".products",
     "validate_period": ".products",
-}  # fmt: skip
+}
 
 
 def __getattr__(name: str):

@@ -178,20 +178,29 @@ def forgone_earnings(
             cv = se / abs(gap_tot[0]) if gap_tot[0] else np.nan  # relative to the size of the gap
             rows.append(
                 {
-                    "year": year, "period": period, "state": place, "population": pop,
-                    "underutilized": n_under, "n_unweighted": n, "comparison_records": comp_n,
-                    "forgone_earnings": gap_tot[0], "forgone_earnings_se": se,
+                    "year": year,
+                    "period": period,
+                    "state": place,
+                    "population": pop,
+                    "underutilized": n_under,
+                    "n_unweighted": n,
+                    "comparison_records": comp_n,
+                    "forgone_earnings": gap_tot[0],
+                    "forgone_earnings_se": se,
                     "forgone_earnings_moe90": replicate.Z90 * se,
-                    "mean_gap": mean_gap[0], "mean_gap_se": mg_se,
+                    "mean_gap": mean_gap[0],
+                    "mean_gap_se": mg_se,
                     "reliable": bool(
                         meets_reliability_standard(n, cv) and comp_n >= MIN_COMPARISON_RECORDS
                     ),
                     "profile": profile.name,
-                    "counted": n_counted, "without_comparison": n_lost,
+                    "counted": n_counted,
+                    "without_comparison": n_lost,
                     "without_comparison_n": int(n_lost_records),
-                    "definition": definition, "dollars": dollars_label(to_year),
+                    "definition": definition,
+                    "dollars": dollars_label(to_year),
                 }
-            )  # fmt: skip
+            )
     out = pd.DataFrame(rows, columns=FORGONE_COLUMNS)
     out["earnings_variable"] = column
     return out

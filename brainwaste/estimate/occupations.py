@@ -87,10 +87,16 @@ def health_workforce(classified: pd.DataFrame, *, national: bool = False) -> pd.
         w, ["state", "occp2018"], numerator=(w["NATIVITY"] == "2").fillna(False).to_numpy()
     )
     t = t.rename(
-        columns={"numerator": "immigrants", "numerator_se": "immigrants_se", "share": "immigrant_share",
-                 "share_se": "immigrant_share_se", "share_moe90": "immigrant_share_moe90",
-                 "numerator_n": "immigrants_n", "numerator_reliable": "immigrants_reliable"}
-    )  # fmt: skip
+        columns={
+            "numerator": "immigrants",
+            "numerator_se": "immigrants_se",
+            "share": "immigrant_share",
+            "share_se": "immigrant_share_se",
+            "share_moe90": "immigrant_share_moe90",
+            "numerator_n": "immigrants_n",
+            "numerator_reliable": "immigrants_reliable",
+        }
+    )
     t = _titles(t)
     t.loc[t["occp2018"] == "all_health", "title"] = "All health occupations"
     return t.sort_values(["state", "count"], ascending=[True, False], ignore_index=True)

@@ -52,10 +52,17 @@ OUTCOME_RULES: dict[str, tuple[tuple[str, ...], bool | None, bool | None]] = {
 
 #: The outcome rows of the estimates table, in order (``underutilized`` per the profile).
 OUTCOMES = (
-    "total", "labor_force", "employed_high_skill", "employed_middle_skill", "employed_low_skill",
-    "employed_health_occupation", "employed_outside_health", "unemployed", "not_in_labor_force",
+    "total",
+    "labor_force",
+    "employed_high_skill",
+    "employed_middle_skill",
+    "employed_low_skill",
+    "employed_health_occupation",
+    "employed_outside_health",
+    "unemployed",
+    "not_in_labor_force",
     "underutilized",
-)  # fmt: skip
+)
 
 #: The denominator of each outcome's share (``underutilized``: the profile's rate_denominator).
 SHARE_OF = {
@@ -184,8 +191,18 @@ def estimate_outcomes(
             "(POBP for birth_region, ENG for english, SEX for sex, WKHP for work_time)"
         )
     # only the columns used below: copying the universe's other columns costs more than the sums
-    used = ["STATE", "population", "status", "health_worker", "part_time", breakdown,
-            "weight_fraction", "record_count", "PWGTP", *REPLICATE_WEIGHTS]  # fmt: skip
+    used = [
+        "STATE",
+        "population",
+        "status",
+        "health_worker",
+        "part_time",
+        breakdown,
+        "weight_fraction",
+        "record_count",
+        "PWGTP",
+        *REPLICATE_WEIGHTS,
+    ]
     u = classified.loc[classified["in_universe"], [c for c in used if c in classified]]
     if needs_part_time(profile) and "part_time" not in u:
         raise SchemaError(

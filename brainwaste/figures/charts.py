@@ -38,8 +38,13 @@ from .export import Provenance, save_figure
 #: Columns of the estimates table every estimates-based figure CSV keeps (the join keys first).
 ESTIMATE_KEYS = ["year", "period", "state", "population", "outcome", "breakdown", "category"]
 ESTIMATE_VALUES = [
-    "share", "share_moe90", "count", "count_moe90", "n_unweighted", "reliable",
-]  # fmt: skip
+    "share",
+    "share_moe90",
+    "count",
+    "count_moe90",
+    "n_unweighted",
+    "reliable",
+]
 
 #: Breakdowns drawn as small multiples.
 BREAKDOWN_PANELS = ("english", "years_in_us", "degree_field", "sex")
@@ -212,10 +217,15 @@ def _legend_unreliable(handles: list, hollow: bool = False) -> list:
 def _group_line_handles(groups) -> list:
     """Legend entries of a line chart: each group's colour and marker."""
     return [
-        Line2D([], [], color=style.POPULATION_COLORS[g], marker=style.POPULATION_MARKERS[g],
-               label=style.POPULATION_LABELS[g])
+        Line2D(
+            [],
+            [],
+            color=style.POPULATION_COLORS[g],
+            marker=style.POPULATION_MARKERS[g],
+            label=style.POPULATION_LABELS[g],
+        )
         for g in groups
-    ]  # fmt: skip
+    ]
 
 
 def _mark_unreliable(bars, reliable) -> None:
@@ -880,9 +890,19 @@ def _describe_underutilization_map(sel: Selection) -> str:
 # -- 4. occupations of the foreign-educated -------------------------------------------------------
 
 OCCUPATION_COLUMNS = [
-    "year", "period", "state", "population", "occp2018", "title", "skill_tier",
-    "count", "count_moe90", "share_of_employed", "n_unweighted", "reliable",
-]  # fmt: skip
+    "year",
+    "period",
+    "state",
+    "population",
+    "occp2018",
+    "title",
+    "skill_tier",
+    "count",
+    "count_moe90",
+    "share_of_employed",
+    "n_unweighted",
+    "reliable",
+]
 
 
 def occupations_of_group(
@@ -1007,10 +1027,20 @@ def _describe_occupations_of_group(sel: Selection) -> str:
 # -- 5. immigrant share of health workers ---------------------------------------------------------
 
 HEALTH_COLUMNS = [
-    "year", "period", "state", "occp2018", "title", "count", "count_moe90",
-    "immigrants", "immigrant_share", "immigrant_share_moe90", "n_unweighted", "immigrants_n",
+    "year",
+    "period",
+    "state",
+    "occp2018",
+    "title",
+    "count",
+    "count_moe90",
+    "immigrants",
+    "immigrant_share",
+    "immigrant_share_moe90",
+    "n_unweighted",
+    "immigrants_n",
     "reliable",
-]  # fmt: skip
+]
 
 
 def immigrant_share_of_health_workers(
@@ -1245,10 +1275,20 @@ def _describe_breakdowns(sel: Selection) -> str:
 # -- 7. forgone earnings --------------------------------------------------------------------------
 
 FORGONE_COLUMNS = [
-    "year", "period", "state", "population", "underutilized", "forgone_earnings",
-    "forgone_earnings_moe90", "mean_gap", "n_unweighted", "comparison_records", "reliable",
-    "earnings_variable", "dollars",
-]  # fmt: skip
+    "year",
+    "period",
+    "state",
+    "population",
+    "underutilized",
+    "forgone_earnings",
+    "forgone_earnings_moe90",
+    "mean_gap",
+    "n_unweighted",
+    "comparison_records",
+    "reliable",
+    "earnings_variable",
+    "dollars",
+]
 
 
 def forgone_earnings_by_state(

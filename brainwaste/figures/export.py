@@ -92,9 +92,13 @@ def _metadata(fmt: str, title: str, description: str, author: str = "") -> dict:
         meta = {"Date": None, "Creator": None, "Title": title, "Description": description}
         return {**meta, "Publisher": author} if author else meta
     meta = {
-        "CreationDate": None, "ModDate": None, "Creator": None, "Producer": None,
-        "Title": title, "Subject": description,
-    }  # fmt: skip
+        "CreationDate": None,
+        "ModDate": None,
+        "Creator": None,
+        "Producer": None,
+        "Title": title,
+        "Subject": description,
+    }
     return {**meta, "Author": author} if author else meta
 
 

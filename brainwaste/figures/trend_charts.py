@@ -105,9 +105,16 @@ def underutilization_trend(
         ok = _reliable(d).to_numpy()
         for good in (True, False):
             sel = ok == good
-            ax.scatter(x[sel], y[sel], s=34, marker=style.POPULATION_MARKERS[g],
-                       facecolors=color if good else "white", edgecolors=color, zorder=3,
-                       linewidths=1.2)  # fmt: skip
+            ax.scatter(
+                x[sel],
+                y[sel],
+                s=34,
+                marker=style.POPULATION_MARKERS[g],
+                facecolors=color if good else "white",
+                edgecolors=color,
+                zorder=3,
+                linewidths=1.2,
+            )
     ticks = sorted(set(years) | {int(s) for s in skipped if years and years[0] < s < years[-1]})
     labels = [f"{t}\nno file" if t in skipped else str(t) for t in ticks]
     ax.set_xticks(ticks, labels)
@@ -116,8 +123,16 @@ def underutilization_trend(
             ax.axvspan(t - 0.4, t + 0.4, color="#DDDDDD", alpha=0.6, lw=0, zorder=0)
     if _recode_between(years):
         ax.axvline(RECODE_YEAR - 0.5, color="#666666", lw=0.9, ls="--", zorder=0)
-        ax.text(RECODE_YEAR - 0.45, 0.02, "2018 occupation\nrecode", transform=ax.get_xaxis_transform(),
-                fontsize=7, color="#444444", va="bottom", ha="left")  # fmt: skip
+        ax.text(
+            RECODE_YEAR - 0.45,
+            0.02,
+            "2018 occupation\nrecode",
+            transform=ax.get_xaxis_transform(),
+            fontsize=7,
+            color="#444444",
+            va="bottom",
+            ha="left",
+        )
     ax.yaxis.set_major_formatter(style.PERCENT)
     ax.set_ylim(bottom=0)
     ax.set_xlim(min(ticks) - 0.6, max(ticks) + 0.6)
@@ -128,8 +143,14 @@ def underutilization_trend(
     unreliable = not _reliable(data).all()
     if unreliable:
         handles = _legend_unreliable(handles, hollow=True)
-    fig.legend(handles=handles, loc="upper left", ncol=4, bbox_to_anchor=(0.01, 1 - 0.7 / 4.8),
-               fontsize=8, frameon=False)  # fmt: skip
+    fig.legend(
+        handles=handles,
+        loc="upper left",
+        ncol=4,
+        bbox_to_anchor=(0.01, 1 - 0.7 / 4.8),
+        fontsize=8,
+        frameon=False,
+    )
     notes = ["Shaded bands: 90% margins of error."]
     if unreliable:
         notes.append(style.UNRELIABLE_NOTE_MARKERS)
@@ -157,8 +178,8 @@ def underutilization_trend(
         f"Line chart of the underutilization rate (low-skilled job or unemployed) of "
         f"college-educated health-degree holders in {place_name(place, 'text')} by survey year, "
         f"{', '.join(map(str, years))}, per group, with 90% margins of error as shaded bands. "
-        + " ".join(parts) + " " + " ".join(marks) + " " + _flagged(data, describe)
-    )  # fmt: skip
+        f"{' '.join(parts)} {' '.join(marks)} {_flagged(data, describe)}"
+    )
     return save_figure(fig, name, data, alt, provenance, reports_dir, title)
 
 
@@ -194,8 +215,18 @@ def underutilization_change_by_state(
         "Percentage points, with 90% margins of error of the change; hollow: not statistically "
         "significant at the 90% level"
     )
-    cols = ["state", "population", "outcome", "year_from", "year_to", "share_from", "share_to",
-            "share_diff", "share_diff_moe90", "significant90"]  # fmt: skip
+    cols = [
+        "state",
+        "population",
+        "outcome",
+        "year_from",
+        "year_to",
+        "share_from",
+        "share_to",
+        "share_diff",
+        "share_diff_moe90",
+        "significant90",
+    ]
     data = data[cols]
     flagged = _unreliable_places(trend, population, (y0, y1))
     data["reliable_both_years"] = ~data["state"].isin(flagged)
@@ -214,8 +245,16 @@ def underutilization_change_by_state(
     ax.errorbar(diff, ypos, xerr=moe, fmt="none", ecolor=color, elinewidth=1, capsize=2, alpha=0.7)
     for good in (True, False):
         sel = sig == good
-        ax.scatter(diff[sel], ypos[sel], s=36, marker="o", facecolors=color if good else "white",
-                   edgecolors=color, linewidths=1.2, zorder=3)  # fmt: skip
+        ax.scatter(
+            diff[sel],
+            ypos[sel],
+            s=36,
+            marker="o",
+            facecolors=color if good else "white",
+            edgecolors=color,
+            linewidths=1.2,
+            zorder=3,
+        )
     ax.axvline(0, color="#444444", lw=0.8)
     labels = [
         ("United States" if s == NATION else s) + ("*" if s in flagged else "")
@@ -231,9 +270,16 @@ def underutilization_change_by_state(
     ax.set_axisbelow(True)
     handles = [
         Line2D([], [], marker="o", color=color, linestyle="none", label="Significant (90%)"),
-        Line2D([], [], marker="o", color=color, markerfacecolor="white", linestyle="none",
-               label="Not significant"),
-    ]  # fmt: skip
+        Line2D(
+            [],
+            [],
+            marker="o",
+            color=color,
+            markerfacecolor="white",
+            linestyle="none",
+            label="Not significant",
+        ),
+    ]
     ax.legend(handles=handles, loc="lower right", fontsize=8)
     note = (
         f"* The rate of {_short(population)} is unreliable in {y0} or {y1} ({RELIABILITY_RULE})."

@@ -138,12 +138,26 @@ _ZIP_TIME = (1980, 1, 1, 0, 0, 0)
 _HEADER_FILL = PatternFill("solid", fgColor="DDE7F0")
 _WARN_FONT = Font(bold=True, color="D55E00", size=12)
 _PERCENT_COLUMNS = (
-    "share", "share_se", "share_moe90", "count_cv", "share_of_employed", "share_from", "share_to",
-    "share_diff", "share_diff_se", "share_diff_moe90",
-)  # fmt: skip
+    "share",
+    "share_se",
+    "share_moe90",
+    "count_cv",
+    "share_of_employed",
+    "share_from",
+    "share_to",
+    "share_diff",
+    "share_diff_se",
+    "share_diff_moe90",
+)
 _INTEGER_COLUMNS = (
-    "n_unweighted", "immigrants_n", "comparison_records", "year", "period", "year_from", "year_to",
-)  # fmt: skip
+    "n_unweighted",
+    "immigrants_n",
+    "comparison_records",
+    "year",
+    "period",
+    "year_from",
+    "year_to",
+)
 
 
 def _number_format(column: str) -> str | None:
