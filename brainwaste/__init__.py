@@ -13,6 +13,8 @@ __version__ = "0.1.0"
 import importlib as _importlib
 import types as _types
 
+from ._lazy import lazy_getattr as _lazy_getattr
+
 # The public names are imported when first used, so that a program using only part of the
 # package (a reader, the estimator, the command line) does not import matplotlib and the rest:
 # importing everything took about 0.6 s of a 1.5 s rerun from the cache.
@@ -40,13 +42,7 @@ _HOMES = {
 _SHADOWED = frozenset({"estimate", "factsheet", "figures", "trend"})
 
 
-def __getattr__(name: str):
-    home = _HOMES.get(name)
-    if home is None:
-        raise AttributeError(f"module 'brainwaste' has no attribute {name!r}")
-    value = getattr(_importlib.import_module(home, __name__), name)
-    globals()[name] = value
-    return value
+__getattr__ = _lazy_getattr(__name__, _HOMES, globals())
 
 
 def __dir__() -> list[str]:

@@ -459,16 +459,12 @@ def _cmd_report(args) -> None:
 
 
 def _cmd_trend(args) -> None:
-    from .trend import draw_trend, run_trend, write_trend
+    from .trend import draw_trend, write_trend
+    from .trend import trend as estimate_trend
 
-    trend = run_trend(
-        args.years,
-        args.period,
-        args.states,
-        profile=args.profile,
-        sample=args.sample,
-        source=args.source,
-        **_getting(args),
+    source = "sample" if args.sample else args.source
+    trend = estimate_trend(
+        args.years, args.period, args.states, profile=args.profile, source=source, **_getting(args)
     )
     write_trend(trend, args.data_dir)
     if not args.no_figures:

@@ -136,22 +136,18 @@ MANUAL_TIERS = {
 }
 
 
-def health_group_2018(occp: str) -> str:
-    """Health group of a 2018 Census occupation code (METHOD.md)."""
-    n = int(occp)
-    if 3000 <= n <= 3550:
-        return "practitioner"
-    if 3601 <= n <= 3655:
-        return "support"
-    return "other"
+#: The health occupations of each Census occupation coding (METHOD.md), as ranges of codes:
+#: practitioners, then support (2010: 3060 physicians, 3600 aides).
+HEALTH_RANGES = {2018: ((3000, 3550), (3601, 3655)), 2010: ((3000, 3540), (3600, 3655))}
 
 
-def health_group_2010(occp: str) -> str:
-    """Health group of a 2010 Census occupation code (3060 physicians, 3600 aides)."""
+def health_group(occp: str, coding: int = 2018) -> str:
+    """Health group of a Census occupation code of the 2018 (or 2010) coding."""
     n = int(occp)
-    if 3000 <= n <= 3540:
+    practitioner, support = HEALTH_RANGES[coding]
+    if practitioner[0] <= n <= practitioner[1]:
         return "practitioner"
-    if 3600 <= n <= 3655:
+    if support[0] <= n <= support[1]:
         return "support"
     return "other"
 
@@ -521,7 +517,7 @@ def build_occupations(shared: Path) -> tuple[pd.DataFrame, dict[str, int]]:
     rows = []
     counts: Counter[str] = Counter()
     for occp, title, soc in census.itertuples(index=False):
-        row = {"occp": occp, "title": title, "soc": soc, "health_group": health_group_2018(occp)}
+        row = {"occp": occp, "title": title, "soc": soc, "health_group": health_group(occp)}
         row.update(dict.fromkeys(OCCUPATION_COLUMNS[4:], ""))
         row["pums_title"] = pums_titles.get(occp, "")
         if occp in MANUAL_TIERS:
@@ -822,8 +818,8 @@ def build_crosswalk(shared: Path) -> tuple[pd.DataFrame, dict[str, int], list[st
                 "rule": rule,
                 "targets": " ".join(options),
                 "chosen_by": how,
-                "health_group2010": health_group_2010(code),
-                "health_group2018": health_group_2018(target),
+                "health_group2010": health_group(code, 2010),
+                "health_group2018": health_group(target),
             }
         )
     frame = pd.DataFrame(rows).sort_values("occp2010", ignore_index=True)
@@ -933,7 +929,7 @@ def build_occupations_2010(
         target = to2018.get(occp, "")
         row = dict.fromkeys(OCCUPATION_2010_COLUMNS, "")
         row.update(occp2010=occp, title=title, soc2010=soc, occp2018=target)
-        row["health_group"] = health_group_2018(target) if target else ""
+        row["health_group"] = health_group(target) if target else ""
         if occp in MANUAL_TIERS_2010:
             row.update(tier_bls=NO_TIER, tier_onet=NO_TIER, tier_rule="manual")
             row["note"] = MANUAL_TIERS_2010[occp]

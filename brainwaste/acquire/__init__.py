@@ -7,7 +7,7 @@
 
 from __future__ import annotations
 
-import importlib
+from .._lazy import lazy_getattr
 
 # Imported when first used: the readers need only `products`, not the HTTP client.
 _HOMES = {
@@ -22,13 +22,7 @@ _HOMES = {
 }
 
 
-def __getattr__(name: str):
-    home = _HOMES.get(name)
-    if home is None:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    value = getattr(importlib.import_module(home, __name__), name)
-    globals()[name] = value
-    return value
+__getattr__ = lazy_getattr(__name__, _HOMES, globals())
 
 
 __all__ = [

@@ -228,6 +228,24 @@ def _group_line_handles(groups) -> list:
     ]
 
 
+def _markers(ax, x, y, filled, color, marker="o", size=34, linewidth=1.2, label=None) -> None:
+    """Markers at (x, y), filled where `filled` (reliable, or significant) and hollow elsewhere:
+    the one way every chart marks a point to read with care. `label` goes to the filled ones."""
+    for good in (True, False):
+        sel = filled == good
+        ax.scatter(
+            x[sel],
+            y[sel],
+            s=size,
+            marker=marker,
+            facecolors=color if good else "white",
+            edgecolors=color,
+            linewidths=linewidth,
+            zorder=3,
+            label=label if good else None,
+        )
+
+
 def _mark_unreliable(bars, reliable) -> None:
     """Hatch the bars of unreliable estimates (their colour stays, so the colour code reads)."""
     for bar, good in zip(bars, reliable, strict=True):
@@ -236,16 +254,22 @@ def _mark_unreliable(bars, reliable) -> None:
             bar.set_hatchcolor(style.UNRELIABLE_HATCH_COLOR)
 
 
-def _finish(fig, handles: list, unreliable: bool, sel, hollow: bool = False, **margins) -> None:
-    """Legend (with the unreliable marker when needed) under the titles, the note, the margins."""
-    h = fig.get_figheight()
+def _legend(fig, handles: list, unreliable: bool, hollow=False, top=_MARK_IN + 0.5, **kw) -> None:
+    """The legend under the titles, its top `top` inches below the figure's, with the entry of
+    unreliable cells (hatched, or `hollow`) when there are any."""
     fig.legend(
         handles=_legend_unreliable(handles, hollow=hollow) if unreliable else handles,
         loc="upper left",
         ncol=4,
-        bbox_to_anchor=(0.01, 1 - (_MARK_IN + 0.5) / h),
+        bbox_to_anchor=(0.01, 1 - top / fig.get_figheight()),
         fontsize=8,
+        **kw,
     )
+
+
+def _finish(fig, handles: list, unreliable: bool, sel, hollow: bool = False, **margins) -> None:
+    """Legend (with the unreliable marker when needed) under the titles, the note, the margins."""
+    _legend(fig, handles, unreliable, hollow)
     note = style.UNRELIABLE_NOTE_MARKERS if hollow else style.UNRELIABLE_NOTE_BARS
     _layout(fig, sel.title, sel.subtitle, note if unreliable else "")
     _margins(fig, **margins)
@@ -425,17 +449,7 @@ def _draw_outcomes_by_group(sel: Selection) -> plt.Figure:
     ax2.set_ylim(0, ax.get_ylim()[1])
     handles, _ = ax.get_legend_handles_labels()
     unreliable = not _reliable(data).all()
-    if unreliable:
-        handles = _legend_unreliable(handles)
-    fig.legend(
-        handles=handles,
-        loc="upper left",
-        ncol=4,
-        bbox_to_anchor=(0.01, 1 - 0.72 / 5.2),
-        fontsize=8,
-        handlelength=1.5,
-        columnspacing=1.2,
-    )
+    _legend(fig, handles, unreliable, top=0.72, handlelength=1.5, columnspacing=1.2)
     _layout(fig, sel.title, sel.subtitle, style.UNRELIABLE_NOTE_BARS if unreliable else "")
     _margins(fig, top_extra=0.3, bottom_extra=0.1 if unreliable else 0, left=0.08, right=0.98)
     return fig
@@ -513,17 +527,8 @@ def _dot_rows(
                 alpha=0.9 if good else style.UNRELIABLE_WHISKER_ALPHA,
                 zorder=2,
             )
-            ax.scatter(
-                x[sel],
-                y[sel],
-                s=26,
-                marker=style.POPULATION_MARKERS[g],
-                facecolors=color if good else "white",
-                edgecolors=color,
-                linewidths=1.1,
-                zorder=3,
-                label=style.POPULATION_LABELS[g] if good else None,
-            )
+        marker, label = style.POPULATION_MARKERS[g], style.POPULATION_LABELS[g]
+        _markers(ax, x, y, ok, color, marker=marker, size=26, linewidth=1.1, label=label)
     ax.set_yticks(range(len(rows)), [place_name(s, "short") for s in rows])
     ax.set_ylim(len(rows) - 0.5, -0.5)
     ax.tick_params(axis="y", length=0)
@@ -553,16 +558,7 @@ def _finish_dot_plot(fig, ax, data: pd.DataFrame, xlabel: str, title: str, subti
     ax.spines["bottom"].set_visible(False)
     handles, _ = ax.get_legend_handles_labels()
     unreliable = not _reliable(data).all()
-    h = fig.get_figheight()
-    fig.legend(
-        handles=_legend_unreliable(handles, hollow=True) if unreliable else handles,
-        loc="upper left",
-        ncol=4,
-        bbox_to_anchor=(0.01, 1 - (_MARK_IN + 0.5) / h),
-        fontsize=8,
-        handletextpad=0.3,
-        columnspacing=1.0,
-    )
+    _legend(fig, handles, unreliable, hollow=True, handletextpad=0.3, columnspacing=1.0)
     _layout(fig, title, subtitle, style.UNRELIABLE_NOTE_MARKERS if unreliable else "")
     _margins(fig, top_extra=0.55, bottom_extra=-0.1, left=0.17, right=0.97)
 

@@ -29,8 +29,9 @@ from .charts import (
     _fmt_share,
     _group_line_handles,
     _layout,
-    _legend_unreliable,
+    _legend,
     _margins,
+    _markers,
     _moe,
     _no_data_alt,
     _no_data_figure,
@@ -102,19 +103,7 @@ def underutilization_trend(
         color = style.POPULATION_COLORS[g]
         ax.fill_between(x, y - m, y + m, color=color, alpha=0.15, lw=0, zorder=1)
         ax.plot(x, y, color=color, lw=1.6, zorder=2)
-        ok = _reliable(d).to_numpy()
-        for good in (True, False):
-            sel = ok == good
-            ax.scatter(
-                x[sel],
-                y[sel],
-                s=34,
-                marker=style.POPULATION_MARKERS[g],
-                facecolors=color if good else "white",
-                edgecolors=color,
-                zorder=3,
-                linewidths=1.2,
-            )
+        _markers(ax, x, y, _reliable(d).to_numpy(), color, marker=style.POPULATION_MARKERS[g])
     ticks = sorted(set(years) | {int(s) for s in skipped if years and years[0] < s < years[-1]})
     labels = [f"{t}\nno file" if t in skipped else str(t) for t in ticks]
     ax.set_xticks(ticks, labels)
@@ -139,18 +128,8 @@ def underutilization_trend(
     ax.set_ylabel("Underutilization rate")
     ax.grid(axis="y", color="#E5E5E5", lw=0.6)
     ax.set_axisbelow(True)
-    handles = _group_line_handles(groups)
     unreliable = not _reliable(data).all()
-    if unreliable:
-        handles = _legend_unreliable(handles, hollow=True)
-    fig.legend(
-        handles=handles,
-        loc="upper left",
-        ncol=4,
-        bbox_to_anchor=(0.01, 1 - 0.7 / 4.8),
-        fontsize=8,
-        frameon=False,
-    )
+    _legend(fig, _group_line_handles(groups), unreliable, hollow=True, top=0.7, frameon=False)
     notes = ["Shaded bands: 90% margins of error."]
     if unreliable:
         notes.append(style.UNRELIABLE_NOTE_MARKERS)
@@ -243,18 +222,7 @@ def underutilization_change_by_state(
     diff = 100 * data["share_diff"].to_numpy(dtype=float)
     moe = 100 * _moe(data["share_diff_moe90"])
     ax.errorbar(diff, ypos, xerr=moe, fmt="none", ecolor=color, elinewidth=1, capsize=2, alpha=0.7)
-    for good in (True, False):
-        sel = sig == good
-        ax.scatter(
-            diff[sel],
-            ypos[sel],
-            s=36,
-            marker="o",
-            facecolors=color if good else "white",
-            edgecolors=color,
-            linewidths=1.2,
-            zorder=3,
-        )
+    _markers(ax, diff, ypos, sig, color, size=36)
     ax.axvline(0, color="#444444", lw=0.8)
     labels = [
         ("United States" if s == NATION else s) + ("*" if s in flagged else "")

@@ -19,20 +19,10 @@ TABLES = ROOT / "brainwaste" / "method" / "tables"
 BUILD_SCRIPT = ROOT / "scripts" / "build_code_tables.py"
 BLS_CSV = "occupation_crosswalks/bls_ep_table_5_4_education_training_by_occupation_2024.csv"
 
-DICTIONARIES_2018_CODES = [
-    "PUMS_Data_Dictionary_2018.csv",
-    "PUMS_Data_Dictionary_2019.csv",
-    "PUMS_Data_Dictionary_2021.csv",
-    "PUMS_Data_Dictionary_2022.txt",
-    "PUMS_Data_Dictionary_2023.txt",
-    "PUMS_Data_Dictionary_2024.txt",
-    "PUMS_Data_Dictionary_2014-2018.csv",
-    "PUMS_Data_Dictionary_2015-2019.csv",
-    "PUMS_Data_Dictionary_2016-2020.csv",
-    "PUMS_Data_Dictionary_2017-2021.csv",
-    "PUMS_Data_Dictionary_2019-2023.txt",
-]
-DICTIONARIES_2010_CODES = ["PUMS_Data_Dictionary_2017.csv", "PUMS_Data_Dictionary_2013-2017.csv"]
+BUILD = load_script("scripts/build_code_tables.py")
+# the dictionaries the build reads, each checked below with this file's own parser
+DICTIONARIES_2018_CODES = BUILD.DICTS_2018_CODED
+DICTIONARIES_2010_CODES = BUILD.DICTS_2010_CODED
 NO_JOB_CODES = {"9800", "9810", "9825", "9830", "9920"}
 
 
@@ -122,16 +112,7 @@ def test_spot_check_education_and_rules() -> None:
 def test_exact_bls_rows_follow_table_5_4() -> None:
     bls = pd.read_csv(shared_file(BLS_CSV), dtype=str)
     education = dict(zip(bls.iloc[:, 1].str.strip(), bls.iloc[:, 2].str.strip(), strict=True))
-    tier_of = {
-        "No formal educational credential": "low",
-        "High school diploma or equivalent": "low",
-        "Postsecondary nondegree award": "middle",
-        "Some college, no degree": "middle",
-        "Associate's degree": "middle",
-        "Bachelor's degree": "high",
-        "Master's degree": "high",
-        "Doctoral or professional degree": "high",
-    }
+    tier_of = BUILD.EDUCATION_TIER  # the rule of docs/methodology.md, as the build applies it
     table = codetables.occupations()
     exact = table[table["tier_rule"].str.startswith("bls=exact")]
     assert len(exact) > 400
@@ -223,7 +204,7 @@ def test_every_2010_dictionary_occp_converts(name: str) -> None:
 
 
 def test_tables_match_a_rebuild(tmp_path: Path) -> None:
-    build = load_script("scripts/build_code_tables.py")
+    build = BUILD
     shared = official_folder()  # the build reads every PUMS file there for its weights
     assert build.main(["--shared", str(shared), "--out", str(tmp_path), "--quiet"]) == 0
     built = sorted(p.name for p in tmp_path.glob("*.csv"))
