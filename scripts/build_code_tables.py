@@ -152,6 +152,13 @@ def health_group(occp: str, coding: int = 2018) -> str:
     return "other"
 
 
+def manual_row(row: dict, note: str) -> dict:
+    """The row of a code that names no civilian job: no tier under either scheme, set by hand,
+    and the note that says why."""
+    row.update(tier_bls=NO_TIER, tier_onet=NO_TIER, tier_rule="manual", note=note)
+    return row
+
+
 # --- reading the data dictionaries ---------------------------------------------------------------
 
 
@@ -521,10 +528,8 @@ def build_occupations(shared: Path) -> tuple[pd.DataFrame, dict[str, int]]:
         row.update(dict.fromkeys(OCCUPATION_COLUMNS[4:], ""))
         row["pums_title"] = pums_titles.get(occp, "")
         if occp in MANUAL_TIERS:
-            row.update(tier_bls=NO_TIER, tier_onet=NO_TIER, tier_rule="manual")
-            row["note"] = MANUAL_TIERS[occp]
+            rows.append(manual_row(row, MANUAL_TIERS[occp]))
             counts["manual"] += 1
-            rows.append(row)
             continue
         rules = []
         notes = []
@@ -931,10 +936,8 @@ def build_occupations_2010(
         row.update(occp2010=occp, title=title, soc2010=soc, occp2018=target)
         row["health_group"] = health_group(target) if target else ""
         if occp in MANUAL_TIERS_2010:
-            row.update(tier_bls=NO_TIER, tier_onet=NO_TIER, tier_rule="manual")
-            row["note"] = MANUAL_TIERS_2010[occp]
+            rows.append(manual_row(row, MANUAL_TIERS_2010[occp]))
             counts["manual"] += 1
-            rows.append(row)
             continue
         socs10 = members.get(occp, ("", []))[1]
         weight: dict[str, float] = {}

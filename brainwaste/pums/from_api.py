@@ -26,13 +26,12 @@ from .readers import POPULATION_ROWS, Persons, canonical_batch, pandas_type
 
 def api_variable_names(available: set[str]) -> list[str]:
     """The API names to request: canonical names where the year has them, else their aliases."""
-    names = []
-    for var, cols in schema.source_names(available).items():
-        if var in ("SERIALNO", "SPORDER", "STATE"):
-            continue
-        names.extend(cols[:1])
-    names += [w for w in schema.REPLICATE_WEIGHTS if w in available]
-    return names
+    names = [
+        cols[0]
+        for var, cols in schema.source_names(available).items()
+        if cols and var not in ("SERIALNO", "SPORDER", "STATE")
+    ]
+    return names + [w for w in schema.REPLICATE_WEIGHTS if w in available]
 
 
 def load_api_persons(
