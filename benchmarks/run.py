@@ -1,6 +1,7 @@
 """Speed and memory of brainwaste on national-scale PUMS files (see docs/performance.md).
 
-    python benchmarks/run.py [--sizes 0.5M,1M,3.3M] [--full-16m] [--repeat 3] [--out benchmarks/out]
+    python benchmarks/run.py [--sizes 0.5M,1M,3.3M] [--full-16m] [--repeat 3] [--repeat-16m 1]
+                             [--out benchmarks/out]
 
 For each size a synthetic national person file (``csv_pus.zip`` in the full 2024 layout, parts
 psam_pusa.csv, psam_pusb.csv, ...) is generated once and kept in OUT/data/SIZE/. Every measurement
@@ -13,11 +14,16 @@ runs in a fresh Python process, so its peak resident memory (ru_maxrss) is its o
   a_typed      the same with the column types declared (no inference): a tighter floor
   b_zip        brainwaste from the zip to the estimates table of every state and the nation
                (read_persons with the universe prefilter, classify, estimate_outcomes)
+  b_full       b without numba (BRAINWASTE_NO_NUMBA=1): every CSV piece parsed in full by
+               pyarrow, the reading before the compiled pre-scan; run right after b each round
   cache_write  b with a parquet cache being written (the first run with a cache directory)
   c_cache      b from that parquet cache
   e_engine     cell totals of the 81 weights and SEs: the package's engine, from one contiguous
                weight array built once, against a pandas loop with one groupby-sum per weight
                (in one process, timed alternately, medians)
+
+Once per invocation, numba's start in a fresh process is timed with an empty kernel cache (the
+first run ever: numba compiles) and again with it filled (numba_cold, numba_warm).
 
 Results go to OUT/results.json and OUT/results.md and are printed. This is not part of the tests.
 """
@@ -41,7 +47,7 @@ HERE = Path(__file__).resolve().parent
 if str(HERE) not in sys.path:
     sys.path.insert(0, str(HERE))
 
-TASKS_REPEATED = ("unzip", "a_floor", "a_typed", "b_zip", "c_cache")
+TASKS_REPEATED = ("unzip", "a_floor", "a_typed", "b_zip", "b_full", "c_cache")
 DEFAULT_SIZES = "0.5M,1M,3.3M"
 
 
@@ -166,6 +172,37 @@ def task_b_zip(zip_path: Path, save: Path | None = None, **_) -> dict:
     return _pipeline(zip_path, None, save)
 
 
+def task_b_full(zip_path: Path, save: Path | None = None, **_) -> dict:
+    """b without numba (``BRAINWASTE_NO_NUMBA=1``): every piece parsed in full by pyarrow, the
+    reading as it was before the compiled pre-scan."""
+    os.environ["BRAINWASTE_NO_NUMBA"] = "1"
+    return _pipeline(zip_path, None, save)
+
+
+def _numba_start(cache: Path) -> dict:
+    """numba's import and the loading (or compiling) of the reader's kernels, with their cache in
+    `cache`: empty on the first call (the first run ever), filled on the next."""
+    os.environ["NUMBA_CACHE_DIR"] = str(cache)
+    t = time.perf_counter()
+    import numba  # noqa: F401
+
+    imported = time.perf_counter() - t
+    from brainwaste.pums import scan
+
+    t = time.perf_counter()
+    scan.ready(wait=None)
+    return {"numba_import_s": imported, "kernels_s": time.perf_counter() - t}
+
+
+def task_numba_cold(cache_dir: Path, **_) -> dict:
+    shutil.rmtree(cache_dir / "numba", ignore_errors=True)
+    return _numba_start(cache_dir / "numba")
+
+
+def task_numba_warm(cache_dir: Path, **_) -> dict:
+    return _numba_start(cache_dir / "numba")
+
+
 def task_cache_write(zip_path: Path, cache_dir: Path, save: Path | None = None, **_) -> dict:
     shutil.rmtree(cache_dir, ignore_errors=True)
     out = _pipeline(zip_path, cache_dir, save)
@@ -249,6 +286,9 @@ TASKS = {
     "a_floor": task_a_floor,
     "a_typed": task_a_typed,
     "b_zip": task_b_zip,
+    "b_full": task_b_full,
+    "numba_cold": task_numba_cold,
+    "numba_warm": task_numba_warm,
     "cache_write": task_cache_write,
     "c_cache": task_c_cache,
     "e_engine": task_e_engine,
@@ -295,8 +335,10 @@ def measure(task: str, zip_path: Path | None, data: Path | None, repeat: int = 1
     cmd = [sys.executable, str(Path(__file__).resolve()), "--child", task, "--repeat", str(repeat)]
     if zip_path is not None:
         cmd += ["--zip", str(zip_path), "--cache", str(data / "cache")]
-        if task in ("b_zip", "cache_write", "c_cache"):
+        if task in ("b_zip", "b_full", "cache_write", "c_cache"):
             cmd += ["--save", str(data / f"estimates_{task}.parquet")]
+    elif data is not None:
+        cmd += ["--cache", str(data)]
     done = subprocess.run(cmd, capture_output=True, text=True, check=False)
     if done.returncode != 0:
         raise RuntimeError(f"{task} failed:\n{done.stderr[-3000:]}")
@@ -354,6 +396,8 @@ def paired_ratios(runs: dict[str, list[dict]]) -> dict[str, float]:
         "b/a": ("b_zip", "a_floor"),
         "b/a typed": ("b_zip", "a_typed"),
         "c/b": ("c_cache", "b_zip"),
+        "b full/unzip": ("b_full", "unzip"),
+        "b/b full": ("b_zip", "b_full"),
     }
     return {
         name: statistics.median(
@@ -457,6 +501,7 @@ def markdown(results: dict) -> str:
                 + f" | {cpu['b_zip'] / cpu['a_floor']:.2f} | {cpu['b_zip'] / cpu['a_typed']:.2f}"
                 f" | {load:.1f} |"
             )  # fmt: skip
+    lines += reading_lines(results)
     g = results.get("growth")
     if g:
         lines += [
@@ -477,12 +522,64 @@ def markdown(results: dict) -> str:
     return "\n".join(lines) + "\n"
 
 
+#: Targets of the reading: b at most this many times `unzip -p` (1M and 3.3M records, 2 cores),
+#: and the 16M national file in at most this many seconds and MB of peak memory.
+TARGET_B_UNZIP, TARGET_16M_S, TARGET_16M_MB = 1.0, 50.0, 2048.0
+
+
+def reading_lines(results: dict) -> list[str]:
+    """The reading with the compiled pre-scan (b) against the full parse (b full, without numba),
+    run back to back in each round; numba's start-up; which targets are met."""
+    nan = float("nan")
+    lines = [
+        "",
+        "Reading: b (compiled pre-scan) against b full (`BRAINWASTE_NO_NUMBA=1`, every piece "
+        "parsed in full by pyarrow), back to back in each round (wall s / CPU s, medians):",
+        "",
+        "| records | unzip -p | b zip | b full | b/unzip | b full/unzip | b/b full "
+        "| RSS b MB | RSS b full MB | target | met |",
+        "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|---|",
+    ]
+    for label, r in results["sizes"].items():
+        s, q = r["summary"], r.get("ratios") or {}
+        if "b_full" not in s:
+            continue
+        cells = [f"{s[t]['seconds']:.1f} / {s[t].get('cpu_s', nan):.1f}"
+                 for t in ("unzip", "b_zip", "b_full")]  # fmt: skip
+        if r["records"] >= FIT_BELOW:
+            target = f"<= {TARGET_16M_S:.0f} s, <= {TARGET_16M_MB:,.0f} MB"
+            met = (
+                s["b_zip"]["seconds"] <= TARGET_16M_S and s["b_zip"]["peak_rss_mb"] <= TARGET_16M_MB
+            )
+        else:
+            target = f"b/unzip <= {TARGET_B_UNZIP:.1f}"
+            met = q.get("b/unzip", nan) <= TARGET_B_UNZIP
+        lines.append(
+            f"| {label} | " + " | ".join(cells)
+            + f" | {q.get('b/unzip', nan):.2f} | {q.get('b full/unzip', nan):.2f}"
+            + f" | {q.get('b/b full', nan):.2f} | {s['b_zip']['peak_rss_mb']:,.0f}"
+            + f" | {s['b_full']['peak_rss_mb']:,.0f} | {target} | {'yes' if met else 'no'} |"
+        )  # fmt: skip
+    start = results.get("numba_start")
+    if start:
+        lines += [
+            "",
+            "numba's start in a fresh process (import / the reader's kernels): first run ever "
+            f"(empty cache, compiling) {start['cold']['numba_import_s']:.2f} / "
+            f"{start['cold']['kernels_s']:.2f} s; later runs (kernels loaded from the cache) "
+            f"{start['warm']['numba_import_s']:.2f} / {start['warm']['kernels_s']:.2f} s; "
+            f"{start['warm']['peak_rss_mb'] - results['noop_rss_mb']:,.0f} MB more peak RSS "
+            "than a process with imports only.",
+        ]
+    return lines
+
+
 def identical_estimates(data: Path) -> bool:
     import pandas as pd
 
     tables = [
         pd.read_parquet(data / f"estimates_{t}.parquet")
-        for t in ("b_zip", "cache_write", "c_cache")
+        for t in ("b_zip", "b_full", "cache_write", "c_cache")
     ]
     try:
         for t in tables[1:]:
@@ -497,6 +594,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--sizes", default=DEFAULT_SIZES, help="records, e.g. 0.5M,1M,3.3M")
     ap.add_argument("--full-16m", action="store_true", help="also the 5-year national size (16M)")
     ap.add_argument("--repeat", type=int, default=3, help="runs per measurement (median)")
+    ap.add_argument(
+        "--repeat-16m", type=int, default=1, help="runs per measurement at 16M (default 1)"
+    )
     ap.add_argument("--out", default=str(HERE / "out"), help="results and generated data")
     ap.add_argument(
         "--report-only", action="store_true", help="rewrite results.md from results.json"
@@ -525,6 +625,11 @@ def main(argv: list[str] | None = None) -> int:
     if previous.exists():  # sizes measured before stay (a size measured again is replaced)
         results["sizes"] = json.loads(previous.read_text()).get("sizes", {})
     results["noop_rss_mb"] = measure("noop", None, None)["peak_rss_mb"]
+    numba_cache = out / "work" / "numba-cache"
+    results["numba_start"] = {
+        "cold": measure("numba_cold", None, numba_cache),
+        "warm": measure("numba_warm", None, numba_cache),
+    }
     started = time.perf_counter()
     for n in sizes:
         zip_path = ensure_data(out, n)
@@ -536,13 +641,14 @@ def main(argv: list[str] | None = None) -> int:
         runs: dict[str, list[dict]] = {t: [] for t in TASKS_REPEATED}
         # One-off: write the cache (its cost is paid once per file), then the engine.
         once = {"cache_write": [measure("cache_write", zip_path, data)]}
-        for i in range(args.repeat):
+        repeat = args.repeat_16m if n >= FIT_BELOW else args.repeat
+        for i in range(repeat):
             for task in TASKS_REPEATED:
                 r = measure(task, zip_path, data)
                 runs[task].append(r)
                 print(f"  {size_label(n)} {task} run {i + 1}: {r['seconds']:.2f} s, "
                       f"{r['peak_rss_mb']:,.0f} MB", flush=True)  # fmt: skip
-        once["e_engine"] = [measure("e_engine", zip_path, data, repeat=args.repeat)]
+        once["e_engine"] = [measure("e_engine", zip_path, data, repeat=repeat)]
         summary = {t: summarize(r) for t, r in {**runs, **once}.items()}
         results["sizes"][size_label(n)] = {
             "records": n,

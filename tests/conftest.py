@@ -111,12 +111,13 @@ def reading_path(request, monkeypatch) -> str:
     """Run a test on both ways of reading a CSV: the compiled pre-scan (numba, loaded before the
     test so that every piece takes it) and pyarrow's full parse (``BRAINWASTE_NO_NUMBA=1``)."""
     from brainwaste import _compiled
-    from brainwaste.pums import scan
+    from brainwaste.pums import readers, scan
 
     if request.param == "full parse":
         monkeypatch.setenv(_compiled.NO_NUMBA_ENV, "1")
     else:
         monkeypatch.delenv(_compiled.NO_NUMBA_ENV, raising=False)
+        monkeypatch.setenv(readers.PRESCAN_BYTES_ENV, "0")  # small files too
         if not _compiled.enabled():
             pytest.skip("numba is not importable here")
         assert scan.ready(wait=None)

@@ -37,6 +37,12 @@ BLOCK_SIZE = 2 << 20
 #: Records canonicalised, counted and filtered together: large enough that the per-batch Python
 #: overhead (a few hundred Arrow calls) is negligible, small enough to bound memory (~60 MB).
 BATCH_RECORDS = 1 << 17
+#: CSV bytes from which a file is read with the compiled pre-scan (:mod:`.scan`) when numba is
+#: not running yet: starting numba costs about a second of one core, which the pre-scan wins back
+#: from about 350 MB of CSV (half a million person records). ``BRAINWASTE_PRESCAN_BYTES``
+#: overrides it (0: every CSV).
+PRESCAN_BYTES = 256 << 20
+PRESCAN_BYTES_ENV = "BRAINWASTE_PRESCAN_BYTES"
 
 #: A function that takes a canonical batch and returns a boolean mask of records to keep.
 Prefilter = Callable[[pa.Table], pa.Array]
@@ -106,6 +112,12 @@ def _as_string_codes(arr: pa.ChunkedArray | pa.Array, width: int) -> pa.Array:
         if pa.types.is_floating(arr.type):
             arr = pc.cast(arr, pa.int64())
         arr = pc.cast(arr, pa.string())
+    elif pa.types.is_string(arr.type):
+        # Codes parsed from a Census CSV: blanks are already missing and codes full width,
+        # which one pass over the lengths proves (the two copies below would change nothing).
+        shortest = pc.min(pc.utf8_length(arr)).as_py()
+        if shortest is None or shortest >= max(width, 1):
+            return arr
     arr = pc.if_else(pc.equal(pc.utf8_length(arr), 0), pa.scalar(None, pa.string()), arr)
     if width:
         # Integers lost their zeros in some user parquet files; codes such as SOCP "2740XX"
@@ -308,43 +320,49 @@ def _rebatch(batches: Iterator[pa.RecordBatch], records: int) -> Iterator[pa.Tab
 def _rebatch_scanned(
     pieces: Iterator[pa.Table | scan.Scanned], records: int
 ) -> Iterator[pa.Table | scan.Scanned]:
-    """:func:`_rebatch` of pieces parsed in full (tables) or by the pre-scan (:class:`.Scanned`):
-    the same batches of records. A batch whose pieces were all pre-scanned stays so; one that
-    mixes both has the weights of its pre-scanned records put back as columns, as the full parse
-    gives them."""
+    """Pieces parsed in full (tables) or by the pre-scan (:class:`.Scanned`) in batches of
+    exactly `records` records (the last one fewer), whichever way each piece was read: the
+    checks see the same batches on both paths. A batch whose records were all pre-scanned stays
+    so; one that mixes both has the weights of its pre-scanned records put back as columns, as
+    the full parse gives them."""
 
-    def units(piece):
+    def full(piece) -> pa.Table:
         if not isinstance(piece, scan.Scanned):
-            return [(b, None) for b in piece.to_batches()]
-        out, start = [], 0
-        for b in piece.table.to_batches():
-            out.append((b, piece.weights[:, start : start + b.num_rows]))
-            start += b.num_rows
-        return out
+            return piece
+        reps = [pa.array(piece.weights[r]) for r in range(1, piece.weights.shape[0])]
+        names = piece.table.column_names + list(schema.REPLICATE_WEIGHTS)
+        return pa.Table.from_arrays(piece.table.columns + reps, names=names)
 
     def joined(pending):
-        if all(w is not None for _, w in pending):
-            table = pa.Table.from_batches([b for b, _ in pending])
-            return scan.Scanned(table, np.concatenate([w for _, w in pending], axis=1))
-        full = []
-        for b, w in pending:
-            if w is not None:
-                reps = [pa.array(w[r]) for r in range(1, w.shape[0])]
-                b = pa.RecordBatch.from_arrays(
-                    b.columns + reps, names=b.schema.names + list(schema.REPLICATE_WEIGHTS)
-                )
-            full.append(b)
-        return pa.Table.from_batches(full)
+        if all(isinstance(p, scan.Scanned) for p in pending):
+            table = pa.concat_tables([p.table for p in pending])
+            return scan.Scanned(table, np.concatenate([p.weights for p in pending], axis=1))
+        return pa.concat_tables([full(p) for p in pending])
 
-    pending: list[tuple[pa.RecordBatch, np.ndarray | None]] = []
+    def cut(batch, start: int, stop: int):
+        if isinstance(batch, scan.Scanned):
+            return scan.Scanned(
+                batch.table.slice(start, stop - start), batch.weights[:, start:stop]
+            )
+        return batch.slice(start, stop - start)
+
+    pending: list = []
     n = 0
     for piece in pieces:
-        for unit in units(piece):
-            pending.append(unit)
-            n += unit[0].num_rows
-            if n >= records:
-                yield joined(pending)
-                pending, n = [], 0
+        rows = piece.table.num_rows if isinstance(piece, scan.Scanned) else piece.num_rows
+        if not rows:
+            continue
+        pending.append(piece)
+        n += rows
+        if n < records:
+            continue
+        batch = joined(pending)
+        start = 0
+        while n - start >= records:
+            yield cut(batch, start, start + records)
+            start += records
+        pending = [cut(batch, start, n)] if n > start else []
+        n -= start
     if pending:
         yield joined(pending)
 
@@ -352,27 +370,38 @@ def _rebatch_scanned(
 def _scanner(
     header: list[str], include: list[str], types: dict[str, pa.DataType], read: pacsv.ReadOptions
 ):
-    """The pre-scan of a piece (:mod:`.scan`): pyarrow parses the needed columns but the 80
-    replicate weights, the kernel reads the weights; None (parse in full) when it gives up."""
+    """The pre-scan of a piece (:mod:`.scan`): the kernel reads the weights and copies the other
+    needed fields to a narrow CSV that pyarrow parses; None (parse in full) when it gives up."""
     wcols = ["PWGTP", *schema.REPLICATE_WEIGHTS]
     if not set(wcols) <= set(include):
         return None
     light = [c for c in include if c not in schema.REPLICATE_WEIGHTS]
+    in_file_order = sorted((c for c in light if c not in wcols), key=header.index)
+    narrow = pacsv.ReadOptions(
+        column_names=in_file_order, block_size=read.block_size, use_threads=False
+    )
     convert = pacsv.ConvertOptions(
-        include_columns=light,
-        column_types={c: types[c] for c in light},
-        strings_can_be_null=True,
+        column_types={c: types[c] for c in in_file_order}, strings_can_be_null=True
     )
 
     def quick(piece: pa.Buffer) -> scan.Scanned | None:
         if not scan.ready():
             return None  # numba still loading: this piece is parsed in full
+        got = scan.split(piece, header, wcols, in_file_order)
+        if got is None:
+            return None
+        weights, fields = got
         try:
-            tbl = pacsv.read_csv(pa.BufferReader(piece), read_options=read, convert_options=convert)
+            tbl = pacsv.read_csv(
+                pa.BufferReader(fields), read_options=narrow, convert_options=convert
+            )
         except pa.ArrowInvalid:
             return None  # the full parse names the error
-        weights = scan.weights(piece, header, wcols, tbl.num_rows)
-        return None if weights is None else scan.Scanned(tbl, weights)
+        if tbl.num_rows != weights.shape[1]:
+            return None
+        # PWGTP, read by the kernel, is a column of the table too (int32, as pyarrow parses it).
+        tbl = tbl.append_column("PWGTP", pa.array(weights[0]))
+        return scan.Scanned(tbl.select(light), weights)
 
     return quick
 
@@ -410,10 +439,7 @@ def _csv_batches(
     try:
         with inputs.damaged_as_error(name):
             try:
-                if prescan:
-                    yield from _rebatch_scanned(tables, BATCH_RECORDS)
-                else:
-                    yield from _rebatch((b for t in tables for b in t.to_batches()), BATCH_RECORDS)
+                yield from _rebatch_scanned(tables, BATCH_RECORDS)
             except SchemaError as exc:
                 column = getattr(exc, "column", None)
                 if column is None:
@@ -506,6 +532,30 @@ def _raw_batches(
             yield str(path), tbl
 
 
+def _worth_prescan(path: Path) -> bool:
+    """Whether to read `path` with the compiled pre-scan: any CSV once numba runs in this
+    process, else a CSV (plain, gzip or zip) of at least :data:`PRESCAN_BYTES` (a gzip's size
+    guessed as 5 times its own). Imports numba only for a file that takes the pre-scan."""
+    if _compiled.disabled():
+        return False
+    if not _compiled.loaded():
+        least = int(os.environ.get(PRESCAN_BYTES_ENV) or PRESCAN_BYTES)
+        try:
+            kind = inputs.kind(path)
+            if kind == "zip":
+                with zipfile.ZipFile(path) as zf:
+                    size = sum(i.file_size for i in zf.infolist() if i.filename.endswith(".csv"))
+            elif kind == "parquet":
+                return False
+            else:
+                size = path.stat().st_size * (5 if kind == "gzip" else 1)
+        except (OSError, zipfile.BadZipFile, SchemaError):
+            return False  # the reader reports what is wrong with the file
+        if size < least:
+            return False
+    return _compiled.enabled()
+
+
 def _gzip_chunks(path: Path, where: str) -> Iterator[bytes]:
     """The bytes of a gzip-compressed CSV (damage is reported by the reader's caller)."""
     with gzip.open(path, "rb") as f:
@@ -576,8 +626,8 @@ def read_persons(
         file_totals: dict[str, np.ndarray] = {}
         first_frame, n_before = len(frames), n_read
         # The pre-scan, unless every record goes to a cache or to on_batch with its weights.
-        prescan = tmp is None and on_batch is None and replicate_weights
-        if prescan and _compiled.enabled():
+        prescan = tmp is None and on_batch is None and replicate_weights and _worth_prescan(src)
+        if prescan:
             scan.start_loading()
         raws = iter_raw_batches(src, replicate_weights, prescan=prescan)
         try:
@@ -646,7 +696,11 @@ def read_persons(
             "error are left empty"
         )
     table = pa.concat_tables(frames, promote_options="default")
-    frame = table.to_pandas(types_mapper=pandas_type)
+    del frames
+    # Each Arrow column is freed once converted (a national file's kept records would otherwise
+    # be in memory twice, as Arrow and as pandas), and no column is copied into a 2-D block.
+    frame = table.to_pandas(types_mapper=pandas_type, self_destruct=True, split_blocks=True)
+    del table
     if not (frame["adjusted_dollars"].all() if len(frame) else True):
         notes.append(
             "no ADJINC in the input: dollar amounts are as reported, not adjusted to survey-year dollars"

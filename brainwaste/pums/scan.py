@@ -44,7 +44,7 @@ def start_loading() -> None:
 
 
 def _load() -> None:
-    weights(b"1\n", ["W"], ["W"], 1)
+    split(b"1,2\n", ["W", "L"], ["W"], ["L"])
     cell_sums(np.zeros(1, dtype=np.int64), 1, np.ones((1, 1), dtype=np.int32))
     _READY.set()
 
@@ -65,24 +65,31 @@ class Scanned:
     weights: np.ndarray
 
 
-def _scan_weights(data, weight_fields, slots, n_fields, kinds, out):  # pragma: no cover - compiled
-    """Fill ``out[slots[i], record]`` with field ``weight_fields[i]`` (ascending) of each record
-    of `data` (the bytes of whole lines of `n_fields` fields). Returns False at the first byte it
-    does not expect, or when there are not ``out.shape[1]`` records.
+def _scan_piece(data, fields, slots, n_fields, kinds, weights, light, count):  # pragma: no cover
+    """One pass over `data` (the bytes of whole lines of `n_fields` fields). For each record,
+    field ``fields[i]`` (ascending) goes to ``weights[slots[i], record]`` when ``slots[i] >= 0``,
+    else its bytes are copied to `light`: a CSV of those fields only, one line per record.
+    Returns the bytes written to `light` (and the number of records in ``count[0]``), or -1 at
+    the first byte it does not expect or when there are more than ``weights.shape[1]`` records.
 
-    The fields between weights are passed by counting commas, without a branch per field."""
+    The fields between wanted ones are passed by counting commas, without a branch per field."""
     n = data.shape[0]
-    n_records = out.shape[1]
+    n_records = weights.shape[1]
     last = n_fields - 1
+    n_light = 0
+    for i in range(slots.shape[0]):
+        n_light += slots[i] < 0
     pos = 0
     rec = 0
+    w = 0
     while pos < n:
         if rec >= n_records:
-            return False
+            return -1
         field = 0  # the field that starts at pos
         at_end = False
-        for i in range(weight_fields.shape[0]):
-            k = weight_fields[i] - field  # commas to pass
+        copied = 0
+        for i in range(fields.shape[0]):
+            k = fields[i] - field  # commas to pass
             bad = 0
             while k > 0 and pos < n:
                 kind = kinds[data[pos]]  # 1 comma, 2 LF, CR or quote, else 0
@@ -90,31 +97,40 @@ def _scan_weights(data, weight_fields, slots, n_fields, kinds, out):  # pragma: 
                 k -= kind & 1
                 bad |= kind
             if k > 0 or bad & 2:
-                return False
-            field = weight_fields[i]
-            value = 0
-            start = pos
-            while pos < n:
-                c = data[pos]
-                if c < 48 or c > 57:  # not 0-9
-                    break
-                value = value * 10 + (c - 48)
-                pos += 1
-            digits = pos - start
-            if digits == 0 or digits > MAX_DIGITS:
-                return False
-            out[slots[i], rec] = value
+                return -1
+            field = fields[i]
+            if slots[i] >= 0:
+                value = 0
+                start = pos
+                while pos < n:
+                    c = data[pos]
+                    if c < 48 or c > 57:  # not 0-9
+                        break
+                    value = value * 10 + (c - 48)
+                    pos += 1
+                digits = pos - start
+                if digits == 0 or digits > MAX_DIGITS:
+                    return -1
+                weights[slots[i], rec] = value
+            else:
+                while pos < n and kinds[data[pos]] == 0:
+                    light[w] = data[pos]
+                    w += 1
+                    pos += 1
+                copied += 1
+                light[w] = 44 if copied < n_light else 10
+                w += 1
             if pos < n and data[pos] == 44:
                 pos += 1
                 field += 1
             elif pos == n or data[pos] == 10 or data[pos] == 13:
                 if field != last:
-                    return False
-                at_end = True  # weight_fields ascend: this was the last one
+                    return -1
+                at_end = True  # fields ascend: this was the last one
             else:
-                return False  # a byte that is not a digit in a weight field
-        if not at_end:  # the fields after the last weight
-            bad = False
+                return -1  # a quote, or a byte that is not a digit in a weight field
+        if not at_end:  # the fields after the last wanted one
+            bad = 0
             while pos < n:
                 c = data[pos]
                 if c == 10 or c == 13:
@@ -123,16 +139,17 @@ def _scan_weights(data, weight_fields, slots, n_fields, kinds, out):  # pragma: 
                 bad |= c == 34
                 pos += 1
             if bad or field != last:
-                return False
+                return -1
         if pos < n:
             if data[pos] == 10:
                 pos += 1
             elif data[pos] == 13 and pos + 1 < n and data[pos + 1] == 10:
                 pos += 2
             else:
-                return False  # a lone CR (pyarrow ends a line there)
+                return -1  # a lone CR (pyarrow ends a line there)
         rec += 1
-    return rec == n_records
+    count[0] = rec
+    return w
 
 
 def _cell_sums(cells, weights, out):  # pragma: no cover - compiled
@@ -142,7 +159,7 @@ def _cell_sums(cells, weights, out):  # pragma: no cover - compiled
             out[cells[i], j] += weights[j, i]
 
 
-_compiled_scan = kernel(_scan_weights)
+_compiled_scan = kernel(_scan_piece)
 #: Byte kinds for the kernel: 1 a comma, 2 a line end or a quote, 0 anything else.
 _KINDS = np.zeros(256, dtype=np.uint8)
 _KINDS[ord(",")] = 1
@@ -150,18 +167,36 @@ _KINDS[[ord("\n"), ord("\r"), ord('"')]] = 2
 _compiled_sums = kernel(_cell_sums)
 
 
-def weights(piece, header: list[str], columns: list[str], n_records: int) -> np.ndarray | None:
-    """The `columns` (weights) of the `n_records` records of `piece` (a buffer of whole CSV lines
-    under `header`) as an int32 array (column x record), or None when the kernel gives up on the
-    piece (see the module's docstring). Only when :func:`brainwaste._compiled.enabled`."""
-    where = sorted((header.index(c), slot) for slot, c in enumerate(columns))
-    fields = np.array([f for f, _ in where], dtype=np.int64)
-    slots = np.array([s for _, s in where], dtype=np.int64)
-    out = np.empty((len(columns), n_records), dtype=np.int32)
+def split(
+    piece, header: list[str], weight_columns: list[str], light_columns: list[str]
+) -> tuple[np.ndarray, pa.Buffer] | None:
+    """The `weight_columns` of the records of `piece` (a buffer of whole CSV lines under
+    `header`) as an int32 array (column x record), and the `light_columns` as a CSV of those
+    columns only, in the header's order (no header line), for pyarrow to parse; None when the
+    kernel gives up on the piece (see the module's docstring). Only when
+    :func:`brainwaste._compiled.enabled`."""
+    wanted = [(header.index(c), slot) for slot, c in enumerate(weight_columns)]
+    wanted += [(header.index(c), -1) for c in light_columns]
+    wanted.sort()
+    fields = np.array([f for f, _ in wanted], dtype=np.int64)
+    slots = np.array([s for _, s in wanted], dtype=np.int64)
     data = np.frombuffer(piece, dtype=np.uint8)
-    if not _compiled_scan(data, fields, slots, len(header), _KINDS, out):
+    # A record has at least a byte per field (its commas and its line end): room for the most
+    # records the piece can hold (pages never written are never resident).
+    weights = np.empty((len(weight_columns), len(data) // len(header) + 1), dtype=np.int32)
+    light = np.empty(len(data) + 1, dtype=np.uint8)
+    count = np.zeros(1, dtype=np.int64)
+    written = _compiled_scan(data, fields, slots, len(header), _KINDS, weights, light, count)
+    if written < 0:
         return None
-    return out
+    return weights[:, : count[0]], pa.py_buffer(light[:written])
+
+
+def weights(piece, header: list[str], columns: list[str]) -> np.ndarray | None:
+    """The `columns` (weights) of the records of `piece` as an int32 array (column x record), or
+    None when the kernel gives up on the piece."""
+    got = split(piece, header, columns, [])
+    return None if got is None else got[0]
 
 
 def cell_sums(cells: np.ndarray, n_cells: int, weights: np.ndarray) -> np.ndarray:
