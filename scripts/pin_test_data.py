@@ -183,8 +183,13 @@ def sources_text(rows: list[dict], size: int) -> str:
         "",
     ]
     lines += [f"- `{folder}/`: {text}" for folder, text in FOLDERS.items()]
-    lines += ["", "## Files", "", "| path | bytes | sha256 | vendored | from |",
-              "| --- | ---: | --- | --- | --- |"]  # fmt: skip
+    lines += [
+        "",
+        "## Files",
+        "",
+        "| path | bytes | sha256 | vendored | from |",
+        "| --- | ---: | --- | --- | --- |",
+    ]
     for r in rows:
         urls = r["urls"].split()
         repo = next((u for u in urls if u.startswith(RAW)), None)
@@ -263,8 +268,15 @@ def build(shared: Path) -> tuple[list[dict], dict[Path, bytes]]:
         urls = addresses(rel)
         if not urls and how == "no":
             raise SystemExit(f"{rel}: neither vendored nor downloadable; vendor it")
-        rows.append({"path": rel, "bytes": len(data), "sha256": sha256(data), "vendored": how,
-                     "urls": " ".join(urls)})  # fmt: skip
+        rows.append(
+            {
+                "path": rel,
+                "bytes": len(data),
+                "sha256": sha256(data),
+                "vendored": how,
+                "urls": " ".join(urls),
+            }
+        )
         if how == "raw":
             vendored[VENDORED / rel] = data
         elif how == "texts":
@@ -318,8 +330,10 @@ def main(argv: list[str] | None = None) -> int:
         path.write_bytes(data)
     SOURCES.write_text(sources_text(rows, total), encoding="utf-8")
     n = sum(r["vendored"] != "no" for r in rows)
-    print(f"{len(rows)} files pinned in {REGISTRY.relative_to(ROOT)}; {n} vendored in "
-          f"{len(vendored)} files, {total:,} bytes")  # fmt: skip
+    print(
+        f"{len(rows)} files pinned in {REGISTRY.relative_to(ROOT)}; {n} vendored in "
+        f"{len(vendored)} files, {total:,} bytes"
+    )
     return 0
 
 

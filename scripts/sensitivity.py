@@ -96,10 +96,16 @@ def main() -> None:
     small = [shared / "acs_pums_2018_1yr_person_small_states" / f for f in SMALL_STATES]
     ma = shared / "acs_pums_2024_1yr_person_subset" / "p_25.parquet"
     t = pd.concat(
-        [run(small, 2018, "ACS 2018 1-year, DE+NH+VT+WY (official files)"),
-         run([ma], 2024, "ACS 2024 1-year, Massachusetts (extract without YOEP, FOD2P, replicate weights)")],
+        [
+            run(small, 2018, "ACS 2018 1-year, DE+NH+VT+WY (official files)"),
+            run(
+                [ma],
+                2024,
+                "ACS 2024 1-year, Massachusetts (extract without YOEP, FOD2P, replicate weights)",
+            ),
+        ],
         ignore_index=True,
-    )  # fmt: skip
+    )
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
     t.to_csv(out / "sensitivity.csv", index=False, float_format="%.6g", lineterminator="\n")
