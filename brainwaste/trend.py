@@ -618,12 +618,20 @@ def in_one_years_dollars(forgone: pd.DataFrame, to_year: int) -> pd.DataFrame:
 
 def write_trend(trend: Trend, data_dir: str | os.PathLike | None = None) -> list[Path]:
     """Write the trend, changes and forgone-earnings tables and their metadata (atomically)."""
+    from .figures.reuse import reuse_or_write
+
     out = config.processed_dir(data_dir)
-    est = trend.estimates.copy()
-    paths = write_table(est, out / f"trend_{trend.stem}")
-    paths += write_table(trend.changes, out / f"changes_{trend.stem}")
+    tables = {"trend": trend.estimates, "changes": trend.changes}
     if trend.forgone is not None:
-        paths += write_table(trend.forgone, out / f"forgone_earnings_trend_{trend.stem}")
+        tables["forgone_earnings_trend"] = trend.forgone
+
+    def write_tables() -> list[Path]:
+        return [
+            p for name, t in tables.items() for p in write_table(t, out / f"{name}_{trend.stem}")
+        ]
+
+    # A rerun from kept years makes the same tables: the files written last time are kept.
+    paths = reuse_or_write(out, f"trend_tables_{trend.stem}", (tables,), write_tables)
     meta = out / f"trend_{trend.stem}.meta.json"
     write_atomic(meta, lambda t: t.write_text(json.dumps(trend.meta(), indent=2) + "\n"))
     paths.append(meta)

@@ -18,7 +18,7 @@ import pandas as pd
 from .. import config
 from ..errors import InputError
 from ..geography import NATION, place_name
-from . import charts, trend_charts
+from . import charts, reuse, trend_charts
 from .export import Provenance
 from .gallery import GalleryFigure, write_gallery
 from .workbook import write_tables
@@ -180,8 +180,14 @@ def draw_trend_report(tables: dict[str, pd.DataFrame], meta: dict, reports_dir: 
         gallery.append(GalleryFigure(_name(paths), caption, SECTIONS["trend"]))
     present = {k: tables[k] for k in ("estimates", *TREND_TABLES) if tables.get(k) is not None}
     # The trend's CSVs are in DATA_DIR/processed already: the workbook only (writing tens of
-    # thousands of rows as CSV again would double the time of a trend made of kept years).
-    table_files = write_tables(present, meta, reports_dir, csv=False)
+    # thousands of rows as CSV again would double the time of a trend made of kept years), and
+    # only when its tables or settings changed since it was written.
+    table_files = reuse.reuse_or_write(
+        Path(reports_dir) / "tables",
+        "trend_workbook",
+        (present, workbook_meta(meta)),
+        lambda: write_tables(present, meta, reports_dir, csv=False),
+    )
     written += table_files
     written.append(write_gallery(gallery, meta, tprov, reports_dir, table_files))
     return written
@@ -203,9 +209,18 @@ def _draw_trend(tables, meta, places, prov, reports_dir) -> list[tuple[list[Path
     trend, changes = tables["trend"], tables.get("changes")
     tprov = trend_provenance(meta)
     skipped = meta.get("skipped_years", [])
+    figures = Path(reports_dir) / "figures"
+    # Each chart is drawn again only when what it is drawn from changed (figures/reuse.py).
     out = [
         (
-            trend_charts.underutilization_trend(trend, place, tprov, reports_dir, skipped),
+            reuse.reuse_or_write(
+                figures,
+                f"underutilization_trend_{place.lower()}",
+                (trend, place, tprov, skipped),
+                lambda place=place: trend_charts.underutilization_trend(
+                    trend, place, tprov, reports_dir, skipped
+                ),
+            ),
             f"Underutilization rate over time: {place_name(place)}",
         )
         for place in places
@@ -214,13 +229,24 @@ def _draw_trend(tables, meta, places, prov, reports_dir) -> list[tuple[list[Path
     if changes is not None and len(states) > 1:
         out.append(
             (
-                trend_charts.underutilization_change_by_state(
-                    changes, tprov, reports_dir, trend=trend
+                reuse.reuse_or_write(
+                    figures,
+                    "underutilization_change_by_state",
+                    (changes, tprov, trend),
+                    lambda: trend_charts.underutilization_change_by_state(
+                        changes, tprov, reports_dir, trend=trend
+                    ),
                 ),
                 "Change in the underutilization rate of immigrants educated abroad, by state",
             )
         )
     return out
+
+
+def workbook_meta(meta: dict) -> dict:
+    """The part of a run's metadata the workbook shows: all of it but the list of years reused
+    from kept results (which a rerun changes and no sheet shows)."""
+    return {k: v for k, v in meta.items() if k != "reused_years"}
 
 
 def load_all_processed(
