@@ -1,7 +1,7 @@
 """Speed and memory of brainwaste on national-scale PUMS files (see docs/performance.md).
 
     python benchmarks/run.py [--sizes 0.5M,1M,3.3M] [--full-16m] [--repeat 3] [--repeat-16m 1]
-                             [--out benchmarks/out]
+                             [--out benchmarks/out] [--trend-years 2013-2024] [--no-trend]
 
 For each size a synthetic national person file (``csv_pus.zip`` in the full 2024 layout, parts
 psam_pusa.csv, psam_pusb.csv, ...) is generated once and kept in OUT/data/SIZE/. Every measurement
@@ -19,8 +19,14 @@ runs in a fresh Python process, so its peak resident memory (ru_maxrss) is its o
   cache_write  b with a parquet cache being written (the first run with a cache directory)
   c_cache      b from that parquet cache
   e_engine     cell totals of the 81 weights and SEs: the package's engine, from one contiguous
-               weight array built once, against a pandas loop with one groupby-sum per weight
-               (in one process, timed alternately, medians)
+               weight array built once (with its compiled kernel, numba started first and its
+               start-up timed apart, and with the numpy bincounts), against a pandas loop with
+               one groupby-sum per weight (in one process, timed alternately, medians)
+
+Then, once (not per size; --no-trend skips it): `brainwaste trend --years 2013-2024 --states all
+--sample` in a fresh folder, the first run and then --repeat second runs (every year's results
+kept), each a fresh process timed whole, checking that the second runs leave every output as
+the first wrote it.
 
 Once per invocation, numba's start in a fresh process is timed with an empty kernel cache (the
 first run ever: numba compiles) and again with it filled (numba_cold, numba_warm).
@@ -345,6 +351,73 @@ def measure(task: str, zip_path: Path | None, data: Path | None, repeat: int = 1
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 
+# -- the second run of a national trend ------------------------------------------------------------
+
+
+def run_command(cmd: list[str]) -> dict:
+    """Run a command; its wall time, CPU time (user + system) and peak RSS, from its own
+    resource usage (os.wait4), and the 1-minute load average when it ended."""
+    t = time.perf_counter()
+    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    stderr = proc.stderr.read()
+    _, status, usage = os.wait4(proc.pid, 0)
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    seconds = time.perf_counter() - t
+    if proc.returncode != 0:
+        raise RuntimeError(f"{' '.join(cmd)} failed:\n{stderr.decode()[-3000:]}")
+    return {
+        "seconds": seconds,
+        "cpu_s": usage.ru_utime + usage.ru_stime,
+        "peak_rss_mb": usage.ru_maxrss / 1024,
+        "load_avg_1min": os.getloadavg()[0],
+    }
+
+
+def _output_digests(work: Path) -> dict[str, str]:
+    """SHA-256 of every output file of a trend run but its metadata (which lists the years
+    reused, so a second run's differs)."""
+    import hashlib
+
+    return {
+        p.relative_to(work).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(work.rglob("*"))
+        if p.is_file() and "raw" not in p.parts and "trend_years" not in p.parts
+        and not p.name.endswith(".meta.json") and not p.name.startswith(".")
+    }  # fmt: skip
+
+
+def measure_trend(out: Path, years: str, repeat: int) -> dict:
+    """`brainwaste trend --years YEARS --states all --sample` in a fresh folder: the first run
+    (it writes the synthetic files, estimates every year and keeps the results), then `repeat`
+    second runs (every year's results kept); each a fresh process, timed whole (starting Python
+    included). Checks that the second runs leave every output identical to the first's."""
+    work = out / "work" / "trend"
+    shutil.rmtree(work, ignore_errors=True)
+    cmd = [sys.executable, "-m", "brainwaste", "trend", "--years", years, "--states", "all",
+           "--sample", "--data-dir", str(work / "data"), "--reports-dir", str(work / "reports"),
+           "--no-progress"]  # fmt: skip
+    print(f"trend {years}: first run", flush=True)
+    first = run_command(cmd)
+    after_first = _output_digests(work)
+    seconds = []
+    for i in range(repeat):
+        r = run_command(cmd)
+        seconds.append(r)
+        print(
+            f"  trend second run {i + 1}: {r['seconds']:.2f} s, {r['cpu_s']:.2f} s CPU", flush=True
+        )
+    kept = sorted((work / "data" / "processed" / "trend_years").rglob("*.json"))
+    return {
+        "years": years,
+        "kept_years": len(kept),
+        "first": first,
+        "second_runs": seconds,
+        "second": summarize(seconds),
+        "identical": _output_digests(work) == after_first,
+        "outputs": len(after_first),
+    }
+
+
 # -- summary ---------------------------------------------------------------------------------------
 
 
@@ -518,6 +591,63 @@ def markdown(results: dict) -> str:
                 f"| {name} | {v['intercept']:,.1f} {unit} | {v['per_million']:,.2f} {unit} "
                 f"| {v['at_16m']:,.0f} {unit} | {measured} |"
             )
+    engines = {k: r["summary"]["e_engine"] for k, r in results["sizes"].items()
+               if "engine_numpy_s" in r["summary"].get("e_engine", {})}  # fmt: skip
+    if engines:
+        lines += [
+            "",
+            "The engine (cell totals of the 81 weights and their SEs over the universe records; "
+            "medians of alternating runs in one process):",
+            "",
+            "| records | universe records | cells | compiled ms | numpy ms | pandas loop ms "
+            "| compiled speed-up | numpy speed-up | numba start s | identical |",
+            "|" + "---:|" * 10,
+        ]
+        for label, e in engines.items():
+            nan = float("nan")
+            comp = e.get("engine_s") or nan
+            start = e.get("numba_start_s")
+            lines.append(
+                f"| {label} | {e['records']:,} | {e['cells']:,} | {comp * 1e3:.2f} "
+                f"| {e['engine_numpy_s'] * 1e3:.2f} | {e['baseline_s'] * 1e3:.0f} "
+                f"| {e['baseline_s'] / comp:.0f}x | {e['baseline_s'] / e['engine_numpy_s']:.0f}x "
+                f"| {'-' if start is None else f'{start:.2f}'} "
+                f"| {'yes' if e['identical'] else 'NO'} |"
+            )
+    cache = {k: r["summary"]["c_cache"] for k, r in results["sizes"].items()}
+    if cache:
+        lines += [
+            "",
+            "Where the time of c (rerun from the cache) goes, seconds (medians):",
+            "",
+            "| records | c wall | c CPU | read | classify | estimate | rest (imports, writing) |",
+            "|" + "---:|" * 7,
+        ]
+        for label, c in cache.items():
+            parts = [c.get(k, float("nan")) for k in ("read_s", "classify_s", "estimate_s")]
+            lines.append(
+                f"| {label} | {c['seconds']:.2f} | {c.get('cpu_s', float('nan')):.2f} | "
+                + " | ".join(f"{v:.2f}" for v in parts)
+                + f" | {c['seconds'] - sum(parts):.2f} |"
+            )
+    t = results.get("trend")
+    if t:
+        sec = t["second"]
+        lines += [
+            "",
+            f"`brainwaste trend --years {t['years']} --states all --sample` ({t['kept_years']} "
+            "years, every state and the nation), each run a fresh process timed whole:",
+            "",
+            "| run | wall s | CPU s | peak RSS MB | load |",
+            "|---|---:|---:|---:|---:|",
+            f"| first | {t['first']['seconds']:.1f} | {t['first']['cpu_s']:.1f} "
+            f"| {t['first']['peak_rss_mb']:,.0f} | {t['first']['load_avg_1min']:.1f} |",
+            f"| second (median of {sec['runs']}) | {sec['seconds']:.2f} | {sec['cpu_s']:.2f} "
+            f"| {sec['peak_rss_mb']:,.0f} | {sec['load_avg_1min']:.1f} |",
+            "",
+            f"Second runs left all {t['outputs']} outputs identical: "
+            f"{'yes' if t['identical'] else 'NO'}.",
+        ]
     lines += ["", f"Process with imports only: {results['noop_rss_mb']:,.0f} MB peak RSS."]
     return "\n".join(lines) + "\n"
 
@@ -599,6 +729,10 @@ def main(argv: list[str] | None = None) -> int:
     )
     ap.add_argument("--out", default=str(HERE / "out"), help="results and generated data")
     ap.add_argument(
+        "--trend-years", default="2013-2024", help="years of the national sample trend measured"
+    )
+    ap.add_argument("--no-trend", action="store_true", help="skip the trend measurement")
+    ap.add_argument(
         "--report-only", action="store_true", help="rewrite results.md from results.json"
     )
     ap.add_argument("--child", choices=sorted(TASKS), help=argparse.SUPPRESS)
@@ -659,6 +793,10 @@ def main(argv: list[str] | None = None) -> int:
             "identical": identical_estimates(data),
         }
         (out / "results.json").write_text(json.dumps(results, indent=2) + "\n")
+    if previous.exists() and "trend" in json.loads(previous.read_text()):
+        results["trend"] = json.loads(previous.read_text())["trend"]
+    if not args.no_trend:
+        results["trend"] = measure_trend(out, args.trend_years, args.repeat)
     results["sizes"] = dict(sorted(results["sizes"].items(), key=lambda kv: kv[1]["records"]))
     results["growth"] = growth(results["sizes"])
     results["total_seconds"] = time.perf_counter() - started
