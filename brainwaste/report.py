@@ -18,7 +18,7 @@ from . import __version__, config
 from .atomic import write_atomic
 from .digest import file_digest
 from .errors import InputError, SchemaError
-from .estimate.outcomes import estimate_outcomes
+from .estimate.outcomes import RELIABILITY_RULE, estimate_outcomes
 from .geography import NATION, fifty_states_and_dc, parse_states, state
 from .method.categories import BREAKDOWNS
 from .method.classify import api_predicates, classify, occupation_coding, universe_prefilter
@@ -459,8 +459,8 @@ THIN_SHARE = 0.5
 
 
 def thin_numbers_note(estimates: pd.DataFrame, period: int, pooled: bool = False) -> str | None:
-    """One sentence when most foreign-educated estimates of some states are unreliable (fewer
-    than 30 records or CV above 30%), with the remedy: more records (a 5-year file has about
+    """One sentence when most foreign-educated estimates of some states are unreliable (by
+    RELIABILITY_RULE), with the remedy: more records (a 5-year file has about
     five times those of a 1-year file; pooled 1-year files add up too)."""
     t = estimates[estimates["population"] == "immigrant_foreign_educated"]
     if "breakdown" in t:
@@ -485,8 +485,8 @@ def thin_numbers_note(estimates: pd.DataFrame, period: int, pooled: bool = False
             "(e.g. --year 2022-2024)"
         )
     return (
-        f"thin numbers: most foreign-educated estimates for {shown} are unreliable (fewer than "
-        f"30 records or CV above 30%); {remedy}"
+        f"thin numbers: most foreign-educated estimates for {shown} are unreliable "
+        f"({RELIABILITY_RULE}); {remedy}"
     )
 
 

@@ -39,6 +39,7 @@ from . import __version__, config
 from .acquire.products import NO_STANDARD_1YR, validate_period
 from .atomic import write_atomic
 from .errors import DataNotAvailable, InputError
+from .estimate.outcomes import RELIABILITY_RULE
 from .estimate.replicate import Z90
 from .geography import NATION, fifty_states_and_dc, parse_states
 from .method.profile import Profile, load_profile
@@ -792,7 +793,7 @@ def in_words(t: Trend, place: str, outcome: str = "underutilized") -> str:
                 "from no change (which is not the same as saying the rate held steady)"
             )
         caution = (
-            "; at least one of the two rates is unreliable (few records or a CV above 30%)"
+            f"; at least one of the two rates is unreliable ({RELIABILITY_RULE})"
             if r.population in unreliable
             else ""
         )

@@ -461,8 +461,8 @@ def test_thin_numbers_note_once_with_the_remedy(capsys):
     note = thin_numbers_note(t, 1)
     assert note == (
         "thin numbers: most foreign-educated estimates for VT are unreliable (fewer than 30 "
-        "records or CV above 30%); --period 5 has about five times the records, or pool 1-year "
-        "files (e.g. --year 2022-2024)"
+        "sample records or a CV above 30%); --period 5 has about five times the records, or "
+        "pool 1-year files (e.g. --year 2022-2024)"
     )
     assert "5-year file is the largest" in thin_numbers_note(t, 5)
     assert thin_numbers_note(t[t.state == "MA"], 1) is None
