@@ -14,8 +14,8 @@ runs in a fresh Python process, so its peak resident memory (ru_maxrss) is its o
   a_typed      the same with the column types declared (no inference): a tighter floor
   b_zip        brainwaste from the zip to the estimates table of every state and the nation
                (read_persons with the universe prefilter, classify, estimate_outcomes)
-  b_full       b without numba (BRAINWASTE_NO_NUMBA=1): every CSV piece parsed in full by
-               pyarrow, the reading before the compiled pre-scan; run right after b each round
+  b_prescan    b with the compiled pre-scan of the weight fields (BRAINWASTE_PRESCAN_BYTES=0;
+               b parses every CSV piece in full with pyarrow); run right after b each round
   cache_write  b with a parquet cache being written (the first run with a cache directory)
   c_cache      b from that parquet cache
   e_engine     cell totals of the 81 weights and SEs: the package's engine, from one contiguous
@@ -53,7 +53,7 @@ HERE = Path(__file__).resolve().parent
 if str(HERE) not in sys.path:
     sys.path.insert(0, str(HERE))
 
-TASKS_REPEATED = ("unzip", "a_floor", "a_typed", "b_zip", "b_full", "c_cache")
+TASKS_REPEATED = ("unzip", "a_floor", "a_typed", "b_zip", "b_prescan", "c_cache")
 DEFAULT_SIZES = "0.5M,1M,3.3M"
 
 
@@ -178,10 +178,10 @@ def task_b_zip(zip_path: Path, save: Path | None = None, **_) -> dict:
     return _pipeline(zip_path, None, save)
 
 
-def task_b_full(zip_path: Path, save: Path | None = None, **_) -> dict:
-    """b without numba (``BRAINWASTE_NO_NUMBA=1``): every piece parsed in full by pyarrow, the
-    reading as it was before the compiled pre-scan."""
-    os.environ["BRAINWASTE_NO_NUMBA"] = "1"
+def task_b_prescan(zip_path: Path, save: Path | None = None, **_) -> dict:
+    """b with the compiled pre-scan (``BRAINWASTE_PRESCAN_BYTES=0``; b parses every piece in
+    full with pyarrow, the default)."""
+    os.environ["BRAINWASTE_PRESCAN_BYTES"] = "0"
     return _pipeline(zip_path, None, save)
 
 
@@ -292,7 +292,7 @@ TASKS = {
     "a_floor": task_a_floor,
     "a_typed": task_a_typed,
     "b_zip": task_b_zip,
-    "b_full": task_b_full,
+    "b_prescan": task_b_prescan,
     "numba_cold": task_numba_cold,
     "numba_warm": task_numba_warm,
     "cache_write": task_cache_write,
@@ -341,7 +341,7 @@ def measure(task: str, zip_path: Path | None, data: Path | None, repeat: int = 1
     cmd = [sys.executable, str(Path(__file__).resolve()), "--child", task, "--repeat", str(repeat)]
     if zip_path is not None:
         cmd += ["--zip", str(zip_path), "--cache", str(data / "cache")]
-        if task in ("b_zip", "b_full", "cache_write", "c_cache"):
+        if task in ("b_zip", "b_prescan", "cache_write", "c_cache"):
             cmd += ["--save", str(data / f"estimates_{task}.parquet")]
     elif data is not None:
         cmd += ["--cache", str(data)]
@@ -469,8 +469,8 @@ def paired_ratios(runs: dict[str, list[dict]]) -> dict[str, float]:
         "b/a": ("b_zip", "a_floor"),
         "b/a typed": ("b_zip", "a_typed"),
         "c/b": ("c_cache", "b_zip"),
-        "b full/unzip": ("b_full", "unzip"),
-        "b/b full": ("b_zip", "b_full"),
+        "b prescan/unzip": ("b_prescan", "unzip"),
+        "b prescan/b": ("b_prescan", "b_zip"),
     }
     return {
         name: statistics.median(
@@ -538,7 +538,7 @@ def markdown(results: dict) -> str:
         e = s.get("e_engine", {})
         q = r.get("ratios") or {}
         nan = float("nan")
-        load = max(s[t].get("load_avg_1min", nan) for t in TASKS_REPEATED)
+        load = max(s.get(t, {}).get("load_avg_1min", nan) for t in TASKS_REPEATED)
         lines.append(
             f"| {label} | {r.get('repeat', results['repeat'])} "
             f"| {r['data']['zip_bytes'] / 1e6:,.0f} | {s['unzip']['seconds']:.1f} "
@@ -658,24 +658,24 @@ TARGET_B_UNZIP, TARGET_16M_S, TARGET_16M_MB = 1.0, 50.0, 2048.0
 
 
 def reading_lines(results: dict) -> list[str]:
-    """The reading with the compiled pre-scan (b) against the full parse (b full, without numba),
+    """The reading as it is (b, pyarrow's full parse) against the compiled pre-scan (b prescan),
     run back to back in each round; numba's start-up; which targets are met."""
     nan = float("nan")
     lines = [
         "",
-        "Reading: b (compiled pre-scan) against b full (`BRAINWASTE_NO_NUMBA=1`, every piece "
-        "parsed in full by pyarrow), back to back in each round (wall s / CPU s, medians):",
+        "Reading: b (every piece parsed in full by pyarrow, the default) against b prescan "
+        "(`BRAINWASTE_PRESCAN_BYTES=0`), back to back in each round (wall s / CPU s, medians):",
         "",
-        "| records | unzip -p | b zip | b full | b/unzip | b full/unzip | b/b full "
-        "| RSS b MB | RSS b full MB | target | met |",
+        "| records | unzip -p | b zip | b prescan | b/unzip | b prescan/unzip | b prescan/b "
+        "| RSS b MB | RSS b prescan MB | target (b) | met |",
         "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|---|",
     ]
     for label, r in results["sizes"].items():
         s, q = r["summary"], r.get("ratios") or {}
-        if "b_full" not in s:
+        if "b_prescan" not in s:
             continue
         cells = [f"{s[t]['seconds']:.1f} / {s[t].get('cpu_s', nan):.1f}"
-                 for t in ("unzip", "b_zip", "b_full")]  # fmt: skip
+                 for t in ("unzip", "b_zip", "b_prescan")]  # fmt: skip
         if r["records"] >= FIT_BELOW:
             target = f"<= {TARGET_16M_S:.0f} s, <= {TARGET_16M_MB:,.0f} MB"
             met = (
@@ -686,9 +686,9 @@ def reading_lines(results: dict) -> list[str]:
             met = q.get("b/unzip", nan) <= TARGET_B_UNZIP
         lines.append(
             f"| {label} | " + " | ".join(cells)
-            + f" | {q.get('b/unzip', nan):.2f} | {q.get('b full/unzip', nan):.2f}"
-            + f" | {q.get('b/b full', nan):.2f} | {s['b_zip']['peak_rss_mb']:,.0f}"
-            + f" | {s['b_full']['peak_rss_mb']:,.0f} | {target} | {'yes' if met else 'no'} |"
+            + f" | {q.get('b/unzip', nan):.2f} | {q.get('b prescan/unzip', nan):.2f}"
+            + f" | {q.get('b prescan/b', nan):.2f} | {s['b_zip']['peak_rss_mb']:,.0f}"
+            + f" | {s['b_prescan']['peak_rss_mb']:,.0f} | {target} | {'yes' if met else 'no'} |"
         )  # fmt: skip
     start = results.get("numba_start")
     if start:
@@ -709,7 +709,7 @@ def identical_estimates(data: Path) -> bool:
 
     tables = [
         pd.read_parquet(data / f"estimates_{t}.parquet")
-        for t in ("b_zip", "b_full", "cache_write", "c_cache")
+        for t in ("b_zip", "b_prescan", "cache_write", "c_cache")
     ]
     try:
         for t in tables[1:]:

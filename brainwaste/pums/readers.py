@@ -37,11 +37,11 @@ BLOCK_SIZE = 2 << 20
 #: Records canonicalised, counted and filtered together: large enough that the per-batch Python
 #: overhead (a few hundred Arrow calls) is negligible, small enough to bound memory (~60 MB).
 BATCH_RECORDS = 1 << 17
-#: CSV bytes from which a file is read with the compiled pre-scan (:mod:`.scan`) when numba is
-#: not running yet: starting numba costs about a second of one core, which the pre-scan wins back
-#: from about 350 MB of CSV (half a million person records). ``BRAINWASTE_PRESCAN_BYTES``
-#: overrides it (0: every CSV).
-PRESCAN_BYTES = 256 << 20
+#: Environment variable that turns the compiled pre-scan (:mod:`.scan`) on for CSV files of at
+#: least that many bytes (``BRAINWASTE_PRESCAN_BYTES=0``: every CSV). Off when unset: on a piece
+#: alone the pre-scan takes half the CPU of the full parse, but inside the threaded reader on the
+#: 2-core machine of docs/performance.md it was slower than the full parse, and numba's start
+#: costs about a second more.
 PRESCAN_BYTES_ENV = "BRAINWASTE_PRESCAN_BYTES"
 
 #: A function that takes a canonical batch and returns a boolean mask of records to keep.
@@ -268,11 +268,12 @@ def _scanned_totals(tbl: pa.Table, weights: np.ndarray) -> tuple[list[str], np.n
 
 
 def _with_replicates(tbl: pa.Table, weights: np.ndarray) -> pa.Table:
-    """A canonical batch read by the pre-scan with its replicate weights (``weights[1:]``) put
+    """A canonical batch read by the pre-scan with its replicate weights (``weights[:, 1:]``) put
     back as columns, where :func:`canonical_batch` puts them (after the variables)."""
     names = tbl.column_names
     at = names.index("year")
-    reps = [pa.chunked_array([pa.array(weights[r])]) for r in range(1, weights.shape[0])]
+    columns = np.ascontiguousarray(weights[:, 1:].T)
+    reps = [pa.chunked_array([pa.array(c)]) for c in columns]
     return pa.Table.from_arrays(
         tbl.columns[:at] + reps + tbl.columns[at:],
         names=names[:at] + list(schema.REPLICATE_WEIGHTS) + names[at:],
@@ -329,21 +330,19 @@ def _rebatch_scanned(
     def full(piece) -> pa.Table:
         if not isinstance(piece, scan.Scanned):
             return piece
-        reps = [pa.array(piece.weights[r]) for r in range(1, piece.weights.shape[0])]
+        reps = [pa.array(c) for c in np.ascontiguousarray(piece.weights[:, 1:].T)]
         names = piece.table.column_names + list(schema.REPLICATE_WEIGHTS)
         return pa.Table.from_arrays(piece.table.columns + reps, names=names)
 
     def joined(pending):
         if all(isinstance(p, scan.Scanned) for p in pending):
             table = pa.concat_tables([p.table for p in pending])
-            return scan.Scanned(table, np.concatenate([p.weights for p in pending], axis=1))
+            return scan.Scanned(table, np.concatenate([p.weights for p in pending]))
         return pa.concat_tables([full(p) for p in pending])
 
     def cut(batch, start: int, stop: int):
         if isinstance(batch, scan.Scanned):
-            return scan.Scanned(
-                batch.table.slice(start, stop - start), batch.weights[:, start:stop]
-            )
+            return scan.Scanned(batch.table.slice(start, stop - start), batch.weights[start:stop])
         return batch.slice(start, stop - start)
 
     pending: list = []
@@ -397,10 +396,10 @@ def _scanner(
             )
         except pa.ArrowInvalid:
             return None  # the full parse names the error
-        if tbl.num_rows != weights.shape[1]:
+        if tbl.num_rows != weights.shape[0]:
             return None
         # PWGTP, read by the kernel, is a column of the table too (int32, as pyarrow parses it).
-        tbl = tbl.append_column("PWGTP", pa.array(weights[0]))
+        tbl = tbl.append_column("PWGTP", pa.array(np.ascontiguousarray(weights[:, 0])))
         return scan.Scanned(tbl.select(light), weights)
 
     return quick
@@ -533,27 +532,24 @@ def _raw_batches(
 
 
 def _worth_prescan(path: Path) -> bool:
-    """Whether to read `path` with the compiled pre-scan: any CSV once numba runs in this
-    process, else a CSV (plain, gzip or zip) of at least :data:`PRESCAN_BYTES` (a gzip's size
-    guessed as 5 times its own). Imports numba only for a file that takes the pre-scan."""
-    if _compiled.disabled():
+    """Whether to read `path` with the compiled pre-scan: when ``$BRAINWASTE_PRESCAN_BYTES`` is
+    set, a CSV (plain, gzip or zip) of at least that many bytes (a gzip's size guessed as 5 times
+    its own). Imports numba only for a file that takes the pre-scan."""
+    least = os.environ.get(PRESCAN_BYTES_ENV, "").strip()
+    if not least or _compiled.disabled():
         return False
-    if not _compiled.loaded():
-        least = int(os.environ.get(PRESCAN_BYTES_ENV) or PRESCAN_BYTES)
-        try:
-            kind = inputs.kind(path)
-            if kind == "zip":
-                with zipfile.ZipFile(path) as zf:
-                    size = sum(i.file_size for i in zf.infolist() if i.filename.endswith(".csv"))
-            elif kind == "parquet":
-                return False
-            else:
-                size = path.stat().st_size * (5 if kind == "gzip" else 1)
-        except (OSError, zipfile.BadZipFile, SchemaError):
-            return False  # the reader reports what is wrong with the file
-        if size < least:
+    try:
+        kind = inputs.kind(path)
+        if kind == "zip":
+            with zipfile.ZipFile(path) as zf:
+                size = sum(i.file_size for i in zf.infolist() if i.filename.endswith(".csv"))
+        elif kind == "parquet":
             return False
-    return _compiled.enabled()
+        else:
+            size = path.stat().st_size * (5 if kind == "gzip" else 1)
+    except (OSError, zipfile.BadZipFile, SchemaError):
+        return False  # the reader reports what is wrong with the file
+    return size >= int(least) and _compiled.enabled()
 
 
 def _gzip_chunks(path: Path, where: str) -> Iterator[bytes]:
@@ -660,7 +656,7 @@ def read_persons(
                     if prefilter is not None:
                         keep = pc.fill_null(prefilter(tbl), False)
                         tbl = tbl.filter(keep)
-                        weights = weights[:, np.flatnonzero(np.asarray(keep))]
+                        weights = weights[np.flatnonzero(np.asarray(keep))]
                     tbl = _with_replicates(tbl, weights)
                 frames.append(tbl)
             survey_year.check_single_year(years_read, year, period, str(p))

@@ -11,7 +11,7 @@ on every line. Anything else (a blank, sign or space in a weight, a quote, a sho
 an empty line, a lone ``\\r``) makes it give up on the piece, and the piece is parsed by pyarrow
 in full, so that its values, blanks and error messages are exactly those of the full parse.
 
-The weights then go along the records as one int32 array (weight x record): the population
+The weights then go along the records as one int32 array (record x weight): the population
 totals are summed from it (:func:`cell_sums`), and only the records the prefilter keeps get
 their 80 replicate weights as table columns.
 """
@@ -59,7 +59,7 @@ def ready(wait: float | None = 0) -> bool:
 @dataclass
 class Scanned:
     """A piece (or batch) of records read by the pre-scan: the other needed columns as pyarrow
-    parsed them, and the weight columns as one array, ``weights[slot, record]``."""
+    parsed them, and the weight columns as one array, ``weights[record, slot]``."""
 
     table: pa.Table
     weights: np.ndarray
@@ -67,14 +67,14 @@ class Scanned:
 
 def _scan_piece(data, fields, slots, n_fields, kinds, weights, light, count):  # pragma: no cover
     """One pass over `data` (the bytes of whole lines of `n_fields` fields). For each record,
-    field ``fields[i]`` (ascending) goes to ``weights[slots[i], record]`` when ``slots[i] >= 0``,
+    field ``fields[i]`` (ascending) goes to ``weights[record, slots[i]]`` when ``slots[i] >= 0``,
     else its bytes are copied to `light`: a CSV of those fields only, one line per record.
     Returns the bytes written to `light` (and the number of records in ``count[0]``), or -1 at
-    the first byte it does not expect or when there are more than ``weights.shape[1]`` records.
+    the first byte it does not expect or when there are more than ``weights.shape[0]`` records.
 
     The fields between wanted ones are passed by counting commas, without a branch per field."""
     n = data.shape[0]
-    n_records = weights.shape[1]
+    n_records = weights.shape[0]
     last = n_fields - 1
     n_light = 0
     for i in range(slots.shape[0]):
@@ -111,7 +111,7 @@ def _scan_piece(data, fields, slots, n_fields, kinds, weights, light, count):  #
                 digits = pos - start
                 if digits == 0 or digits > MAX_DIGITS:
                     return -1
-                weights[slots[i], rec] = value
+                weights[rec, slots[i]] = value
             else:
                 while pos < n and kinds[data[pos]] == 0:
                     light[w] = data[pos]
@@ -153,10 +153,11 @@ def _scan_piece(data, fields, slots, n_fields, kinds, weights, light, count):  #
 
 
 def _cell_sums(cells, weights, out):  # pragma: no cover - compiled
-    """``out[cell, slot] += weights[slot, record]`` for each record's cell (int64, exact)."""
-    for j in range(weights.shape[0]):
-        for i in range(weights.shape[1]):
-            out[cells[i], j] += weights[j, i]
+    """``out[cell, slot] += weights[record, slot]`` for each record's cell (int64, exact)."""
+    for i in range(weights.shape[0]):
+        c = cells[i]
+        for j in range(weights.shape[1]):
+            out[c, j] += weights[i, j]
 
 
 _compiled_scan = kernel(_scan_piece)
@@ -171,10 +172,10 @@ def split(
     piece, header: list[str], weight_columns: list[str], light_columns: list[str]
 ) -> tuple[np.ndarray, pa.Buffer] | None:
     """The `weight_columns` of the records of `piece` (a buffer of whole CSV lines under
-    `header`) as an int32 array (column x record), and the `light_columns` as a CSV of those
+    `header`) as an int32 array (record x column), and the `light_columns` as a CSV of those
     columns only, in the header's order (no header line), for pyarrow to parse; None when the
-    kernel gives up on the piece (see the module's docstring). Only when
-    :func:`brainwaste._compiled.enabled`."""
+    kernel gives up on the piece (see the module's docstring). The narrow CSV is valid until the
+    next call in the same thread. Only when :func:`brainwaste._compiled.enabled`."""
     wanted = [(header.index(c), slot) for slot, c in enumerate(weight_columns)]
     wanted += [(header.index(c), -1) for c in light_columns]
     wanted.sort()
@@ -182,18 +183,36 @@ def split(
     slots = np.array([s for _, s in wanted], dtype=np.int64)
     data = np.frombuffer(piece, dtype=np.uint8)
     # A record has at least a byte per field (its commas and its line end): room for the most
-    # records the piece can hold (pages never written are never resident).
-    weights = np.empty((len(weight_columns), len(data) // len(header) + 1), dtype=np.int32)
-    light = np.empty(len(data) + 1, dtype=np.uint8)
+    # records the piece can hold, in buffers the thread keeps (fresh ones would cost a page
+    # fault per 4 kB written, and grow the allocator's heaps).
+    weights, light = _scratch(len(weight_columns), len(data) // len(header) + 1, len(data) + 1)
     count = np.zeros(1, dtype=np.int64)
     written = _compiled_scan(data, fields, slots, len(header), _KINDS, weights, light, count)
     if written < 0:
         return None
-    return weights[:, : count[0]], pa.py_buffer(light[:written])
+    # The weights go on with the records: copied to a buffer of Arrow's allocator, which reuses
+    # freed memory (a fresh numpy array of this size is fresh pages, faulted in one by one).
+    n = int(count[0])
+    out = np.frombuffer(pa.allocate_buffer(max(n, 1) * weights.shape[1] * 4), dtype=np.int32)
+    out = out[: n * weights.shape[1]].reshape(n, weights.shape[1])
+    out[:] = weights[:n]
+    return out, pa.py_buffer(light[:written])
+
+
+_THREAD = threading.local()
+
+
+def _scratch(n_weights: int, n_records: int, n_bytes: int) -> tuple[np.ndarray, np.ndarray]:
+    weights, light = getattr(_THREAD, "weights", None), getattr(_THREAD, "light", None)
+    if weights is None or weights.shape[1] != n_weights or weights.shape[0] < n_records:
+        weights = _THREAD.weights = np.empty((n_records, n_weights), dtype=np.int32)
+    if light is None or len(light) < n_bytes:
+        light = _THREAD.light = np.empty(n_bytes, dtype=np.uint8)
+    return weights, light
 
 
 def weights(piece, header: list[str], columns: list[str]) -> np.ndarray | None:
-    """The `columns` (weights) of the records of `piece` as an int32 array (column x record), or
+    """The `columns` (weights) of the records of `piece` as an int32 array (record x column), or
     None when the kernel gives up on the piece."""
     got = split(piece, header, columns, [])
     return None if got is None else got[0]
@@ -201,7 +220,7 @@ def weights(piece, header: list[str], columns: list[str]) -> np.ndarray | None:
 
 def cell_sums(cells: np.ndarray, n_cells: int, weights: np.ndarray) -> np.ndarray:
     """Totals of each weight by cell: int64 (cell x slot); `cells` is each record's cell."""
-    out = np.zeros((n_cells, weights.shape[0]), dtype=np.int64)
+    out = np.zeros((n_cells, weights.shape[1]), dtype=np.int64)
     cells = np.ascontiguousarray(cells, dtype=np.int64)
     _compiled_sums(cells, np.ascontiguousarray(weights, dtype=np.int32), out)
     return out

@@ -40,8 +40,8 @@ def kernel(text: bytes, header="A,W1,B,W2", weights=("W1", "W2"), n=None):
         n = text.replace(b"\r\n", b"\n").rstrip(b"\n").count(b"\n") + 1
     assert scan.ready(wait=None)
     out = scan.weights(text, header.split(","), list(weights))
-    out = None if out is None or out.shape[1] != n else out
-    return None if out is None else out.tolist()
+    out = None if out is None or out.shape[0] != n else out
+    return None if out is None else out.T.tolist()
 
 
 @needs_numba
@@ -85,11 +85,13 @@ def test_kernel_gives_up_when_records_do_not_match():
     assert kernel(b"x,1,y,2\nx,1,y,2\n", n=1) is None
 
 
-def test_small_files_skip_the_prescan_until_numba_runs(tmp_path, monkeypatch):
+def test_the_prescan_is_asked_for_by_size(tmp_path, monkeypatch):
     csv = tmp_path / "psam_p50.csv"
     csv.write_bytes(b"RT,SERIALNO\n" + b"P,2024HU0000001\n" * 100)
     monkeypatch.delenv(_compiled.NO_NUMBA_ENV, raising=False)
-    monkeypatch.setattr(_compiled, "loaded", lambda: False)
+    monkeypatch.delenv(readers.PRESCAN_BYTES_ENV, raising=False)
+    assert not readers._worth_prescan(csv)  # off unless asked for
+    monkeypatch.setenv(readers.PRESCAN_BYTES_ENV, str(csv.stat().st_size + 1))
     assert not readers._worth_prescan(csv)
     monkeypatch.setenv(readers.PRESCAN_BYTES_ENV, str(csv.stat().st_size))
     assert readers._worth_prescan(csv) == _compiled.enabled()
@@ -100,7 +102,7 @@ def test_small_files_skip_the_prescan_until_numba_runs(tmp_path, monkeypatch):
 @needs_numba
 def test_cell_sums_are_exact_integer_totals():
     w = np.array([[2_000_000_000, 2_000_000_000, 1], [5, 6, 7]], dtype=np.int32)
-    got = scan.cell_sums(np.array([1, 1, 0]), 3, w)
+    got = scan.cell_sums(np.array([1, 1, 0]), 3, np.ascontiguousarray(w.T))
     assert got.dtype == np.int64
     assert got.tolist() == [[1, 7], [4_000_000_000, 11], [0, 0]]
 
