@@ -697,6 +697,7 @@ def read_persons(
     # be in memory twice, as Arrow and as pandas), and no column is copied into a 2-D block.
     frame = table.to_pandas(types_mapper=pandas_type, self_destruct=True, split_blocks=True)
     del table
+    pa.default_memory_pool().release_unused()  # the freed Arrow memory back to the system
     if not (frame["adjusted_dollars"].all() if len(frame) else True):
         notes.append(
             "no ADJINC in the input: dollar amounts are as reported, not adjusted to survey-year dollars"
