@@ -37,11 +37,13 @@ BLOCK_SIZE = 2 << 20
 #: Records canonicalised, counted and filtered together: large enough that the per-batch Python
 #: overhead (a few hundred Arrow calls) is negligible, small enough to bound memory (~60 MB).
 BATCH_RECORDS = 1 << 17
-#: Environment variable that turns the compiled pre-scan (:mod:`.scan`) on for CSV files of at
-#: least that many bytes (``BRAINWASTE_PRESCAN_BYTES=0``: every CSV). Off when unset: on a piece
-#: alone the pre-scan takes half the CPU of the full parse, but inside the threaded reader on the
-#: 2-core machine of docs/performance.md it was slower than the full parse, and numba's start
-#: costs about a second more.
+#: CSV bytes from which a file is read with the compiled pre-scan (:mod:`.scan`). Measured on the
+#: 2-core machine of docs/performance.md at low load: on a national 1-year file (3.3M records,
+#: 2.5 GB of CSV) it took 13-21% less CPU and 4-12% less wall time than the full parse; on a
+#: 1M-record file (0.75 GB) it gained nothing clear once numba's start (about a second) is paid.
+PRESCAN_BYTES = 1 << 30
+#: Environment variable that sets :data:`PRESCAN_BYTES` (``BRAINWASTE_PRESCAN_BYTES=0``: every
+#: CSV); ``BRAINWASTE_NO_NUMBA=1`` turns the pre-scan off.
 PRESCAN_BYTES_ENV = "BRAINWASTE_PRESCAN_BYTES"
 
 #: A function that takes a canonical batch and returns a boolean mask of records to keep.
@@ -532,11 +534,11 @@ def _raw_batches(
 
 
 def _worth_prescan(path: Path) -> bool:
-    """Whether to read `path` with the compiled pre-scan: when ``$BRAINWASTE_PRESCAN_BYTES`` is
-    set, a CSV (plain, gzip or zip) of at least that many bytes (a gzip's size guessed as 5 times
-    its own). Imports numba only for a file that takes the pre-scan."""
-    least = os.environ.get(PRESCAN_BYTES_ENV, "").strip()
-    if not least or _compiled.disabled():
+    """Whether to read `path` with the compiled pre-scan: a CSV (plain, gzip or zip) of at least
+    :data:`PRESCAN_BYTES` (a gzip's size guessed as 5 times its own). Imports numba only for a
+    file that takes the pre-scan."""
+    least = os.environ.get(PRESCAN_BYTES_ENV, "").strip() or str(PRESCAN_BYTES)
+    if _compiled.disabled():
         return False
     try:
         kind = inputs.kind(path)

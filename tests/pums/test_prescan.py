@@ -90,7 +90,9 @@ def test_the_prescan_is_asked_for_by_size(tmp_path, monkeypatch):
     csv.write_bytes(b"RT,SERIALNO\n" + b"P,2024HU0000001\n" * 100)
     monkeypatch.delenv(_compiled.NO_NUMBA_ENV, raising=False)
     monkeypatch.delenv(readers.PRESCAN_BYTES_ENV, raising=False)
-    assert not readers._worth_prescan(csv)  # off unless asked for
+    assert not readers._worth_prescan(csv)  # small files: the full parse
+    monkeypatch.setattr(readers, "PRESCAN_BYTES", csv.stat().st_size)
+    assert readers._worth_prescan(csv) == _compiled.enabled()
     monkeypatch.setenv(readers.PRESCAN_BYTES_ENV, str(csv.stat().st_size + 1))
     assert not readers._worth_prescan(csv)
     monkeypatch.setenv(readers.PRESCAN_BYTES_ENV, str(csv.stat().st_size))
