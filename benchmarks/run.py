@@ -787,7 +787,7 @@ def main(argv: list[str] | None = None) -> int:
         summary = {t: summarize(r) for t, r in {**runs, **once}.items()}
         results["sizes"][size_label(n)] = {
             "records": n,
-            "repeat": args.repeat,
+            "repeat": repeat,
             "data": info,
             "summary": summary,
             "ratios": paired_ratios(runs),
