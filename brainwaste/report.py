@@ -240,19 +240,8 @@ def _pooled(years, period, states, prof, source, data_dir, base_url, progress) -
         raise InputError("only 1-year files can be pooled (5-year files overlap): use --period 1")
     if not states:
         raise InputError("pooling years needs --states")
-    parts = [
-        load_dataset(
-            year=y,
-            period=1,
-            states=states,
-            profile=prof,
-            source=source,
-            data_dir=data_dir,
-            base_url=base_url,
-            progress=progress,
-        )
-        for y in years
-    ]
+    getting = {"source": source, "data_dir": data_dir, "base_url": base_url, "progress": progress}
+    parts = [load_dataset(year=y, period=1, states=states, profile=prof, **getting) for y in years]
     weights = ["PWGTP", *[c for c in REPLICATE_WEIGHTS if all(c in p.classified for p in parts)]]
 
     def pooled(frames: list[pd.DataFrame]) -> pd.DataFrame:
