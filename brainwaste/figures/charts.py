@@ -666,6 +666,34 @@ def tile_grid() -> pd.DataFrame:
         return pd.read_csv(f, comment="#", dtype={"usps": str, "row": int, "col": int})
 
 
+def _tile_labels(ax, x, y, usps: str, value: str, color: str, unreliable: bool = False) -> None:
+    """A map tile's two lines: the state's code in bold, the value under it (smaller, and in
+    italics on a grey box when the estimate is unreliable)."""
+    box = {"bbox": {"facecolor": "#F2F2F2", "edgecolor": "none", "pad": 0.5}} if unreliable else {}
+    ax.text(
+        x + 0.47,
+        y + 0.62,
+        usps,
+        ha="center",
+        va="center",
+        fontsize=7.5,
+        fontweight="bold",
+        color=color,
+        **box,
+    )
+    ax.text(
+        x + 0.47,
+        y + (0.28 if unreliable else 0.3),
+        value,
+        ha="center",
+        va="center",
+        fontsize=6 if unreliable else 6.5,
+        color=color,
+        fontstyle="italic" if unreliable else "normal",
+        **box,
+    )
+
+
 def _map_panel(ax: plt.Axes, d: pd.DataFrame, norm, cmap, present: set[str]) -> None:
     grid = tile_grid()
     by_state = d.set_index("state")
@@ -677,26 +705,7 @@ def _map_panel(ax: plt.Axes, d: pd.DataFrame, norm, cmap, present: set[str]) -> 
             if ok:
                 fill = cmap(norm(r["share"]))
                 ax.add_patch(Rectangle((x, y), 0.94, 0.94, facecolor=fill, edgecolor="white"))
-                color = style.text_color_on(fill)
-                ax.text(
-                    x + 0.47,
-                    y + 0.62,
-                    t.usps,
-                    ha="center",
-                    va="center",
-                    fontsize=7.5,
-                    fontweight="bold",
-                    color=color,
-                )
-                ax.text(
-                    x + 0.47,
-                    y + 0.3,
-                    style.pct(r["share"]),
-                    ha="center",
-                    va="center",
-                    fontsize=6.5,
-                    color=color,
-                )
+                _tile_labels(ax, x, y, t.usps, style.pct(r["share"]), style.text_color_on(fill))
             else:
                 ax.add_patch(
                     Rectangle(
@@ -709,29 +718,8 @@ def _map_panel(ax: plt.Axes, d: pd.DataFrame, norm, cmap, present: set[str]) -> 
                         lw=0.6,
                     )
                 )
-                ax.text(
-                    x + 0.47,
-                    y + 0.62,
-                    t.usps,
-                    ha="center",
-                    va="center",
-                    fontsize=7.5,
-                    fontweight="bold",
-                    color="#333333",
-                    bbox={"facecolor": "#F2F2F2", "edgecolor": "none", "pad": 0.5},
-                )
                 label = "no rec." if r["n_unweighted"] == 0 else f"({style.pct(r['share'])})"
-                ax.text(
-                    x + 0.47,
-                    y + 0.28,
-                    label,
-                    ha="center",
-                    va="center",
-                    fontsize=6,
-                    color="#333333",
-                    fontstyle="italic",
-                    bbox={"facecolor": "#F2F2F2", "edgecolor": "none", "pad": 0.5},
-                )
+                _tile_labels(ax, x, y, t.usps, label, "#333333", unreliable=True)
         else:
             ax.add_patch(
                 Rectangle(
