@@ -17,6 +17,7 @@ import pandas as pd
 
 # The weighted sum by cell is the readers' too (population totals while reading), so it lives
 # below them in pums/weights; the estimators use it as replicate.cell_totals.
+from ..pums.memory import pool_array
 from ..pums.weights import cell_totals, use_compiled  # noqa: F401
 
 #: z-value of the ACS's published 90 percent margins of error.
@@ -50,7 +51,11 @@ def weight_matrix(
         dtype = np.float64
     if order is None:
         order = "C" if use_compiled() else "F"
-    out = np.empty((len(frame), len(cols)), dtype=dtype, order=order)
+    # memory of the reading pool: a fresh numpy array of this size is madvised for huge pages,
+    # which some machines fault in far more slowly (see brainwaste.pums.memory)
+    shape = (len(frame), len(cols))
+    out = pool_array(shape if order == "C" else shape[::-1], dtype)
+    out = out if order == "C" else out.T
     for j, c in enumerate(cols):
         out[:, j] = frame[c].to_numpy(dtype=dtype, na_value=0)
         if fraction is not None:

@@ -17,6 +17,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from ..errors import SchemaError
+from ..pums.memory import while_reading
 from . import codetables
 from .categories import (
     ENGLISH,
@@ -121,6 +122,7 @@ def occupation_coding(year: int) -> str:
     return "2018" if year >= OCCP_2018_FROM else "2010"
 
 
+@while_reading
 def classify(frame: pd.DataFrame, profile: Profile, file_year: int | None = None) -> pd.DataFrame:
     """Return a copy of the canonical person table with these columns added:
 

@@ -29,6 +29,7 @@ from ..acquire.products import person_csv_members
 from ..atomic import remove_stale_temp_files, temporary_path
 from ..errors import CorruptFileError, SchemaError
 from . import inputs, kept, scan, schema, stream, survey_year, validate
+from .memory import pool_array, reading_pool, release_unused, while_reading
 from .weights import cell_totals
 
 #: Bytes of CSV that pyarrow parses at a time. Small blocks stay in the CPU cache: on a
@@ -38,10 +39,10 @@ BLOCK_SIZE = 2 << 20
 #: overhead (a few hundred Arrow calls) is negligible, small enough to bound memory (~60 MB).
 BATCH_RECORDS = 1 << 17
 #: CSV bytes from which a file is read with the compiled pre-scan (:mod:`.scan`). Measured on the
-#: 2-core machine of docs/performance.md at low load: on a national 1-year file (3.3M records,
-#: 2.5 GB of CSV) it took 13-21% less CPU and 4-12% less wall time than the full parse; on a
-#: 1M-record file (0.75 GB) it gained nothing clear once numba's start (about a second) is paid.
-PRESCAN_BYTES = 1 << 30
+#: 2-core machine of docs/performance.md (medians of 3 runs, whole process): on 0.75 GB of CSV
+#: (1M records) it took 3.5 s against 3.8 s for the full parse; on 0.23 GB (0.3M records) it
+#: lost, 2.0 s against 1.6 s, as numba's start (about 0.6 s of CPU) is not paid back.
+PRESCAN_BYTES = 1 << 29
 #: Environment variable that sets :data:`PRESCAN_BYTES` (``BRAINWASTE_PRESCAN_BYTES=0``: every
 #: CSV); ``BRAINWASTE_NO_NUMBA=1`` turns the pre-scan off.
 PRESCAN_BYTES_ENV = "BRAINWASTE_PRESCAN_BYTES"
@@ -269,13 +270,20 @@ def _scanned_totals(tbl: pa.Table, weights: np.ndarray) -> tuple[list[str], np.n
     return [str(s) for s in states.dictionary.to_pylist()], out.astype(np.float64)
 
 
+def _replicate_arrays(weights: np.ndarray) -> list[pa.Array]:
+    """The replicate weights of pre-scanned records (``weights[:, 1:]``) as int32 Arrow arrays,
+    one per weight, laid out in one block of the reading pool (:mod:`.memory`)."""
+    columns = pool_array((weights.shape[1] - 1, len(weights)), np.int32)
+    columns[:] = weights[:, 1:].T
+    return [pa.array(c) for c in columns]
+
+
 def _with_replicates(tbl: pa.Table, weights: np.ndarray) -> pa.Table:
     """A canonical batch read by the pre-scan with its replicate weights (``weights[:, 1:]``) put
     back as columns, where :func:`canonical_batch` puts them (after the variables)."""
     names = tbl.column_names
     at = names.index("year")
-    columns = np.ascontiguousarray(weights[:, 1:].T)
-    reps = [pa.chunked_array([pa.array(c)]) for c in columns]
+    reps = [pa.chunked_array([c]) for c in _replicate_arrays(weights)]
     return pa.Table.from_arrays(
         tbl.columns[:at] + reps + tbl.columns[at:],
         names=names[:at] + list(schema.REPLICATE_WEIGHTS) + names[at:],
@@ -327,19 +335,35 @@ def _rebatch_scanned(
     exactly `records` records (the last one fewer), whichever way each piece was read: the
     checks see the same batches on both paths. A batch whose records were all pre-scanned stays
     so; one that mixes both has the weights of its pre-scanned records put back as columns, as
-    the full parse gives them."""
+    the full parse gives them.
+
+    The weights of a batch are a view into one of two arrays used in turn (a batch's leftover
+    records are copied from one into the other): a batch is valid until the next one is asked
+    for, and its weights must be copied to be kept. Fresh arrays for every batch would be fresh
+    memory, which the system faults in page by page."""
+    arrays: list[np.ndarray] = []
+
+    def into_array(parts: list[np.ndarray]) -> np.ndarray:
+        n = sum(len(w) for w in parts)
+        width = parts[0].shape[1]
+        if len(arrays) < 2 or arrays[0].shape[0] < n or arrays[0].shape[1] != width:
+            arrays.insert(0, pool_array((max(n, records), width), np.int32))
+            del arrays[2:]
+        target = arrays.pop(0)
+        arrays.append(target)  # the other one is next
+        return np.concatenate(parts, out=target[:n])
 
     def full(piece) -> pa.Table:
         if not isinstance(piece, scan.Scanned):
             return piece
-        reps = [pa.array(c) for c in np.ascontiguousarray(piece.weights[:, 1:].T)]
+        reps = _replicate_arrays(piece.weights)
         names = piece.table.column_names + list(schema.REPLICATE_WEIGHTS)
         return pa.Table.from_arrays(piece.table.columns + reps, names=names)
 
     def joined(pending):
         if all(isinstance(p, scan.Scanned) for p in pending):
             table = pa.concat_tables([p.table for p in pending])
-            return scan.Scanned(table, np.concatenate([p.weights for p in pending]))
+            return scan.Scanned(table, into_array([p.weights for p in pending]))
         return pa.concat_tables([full(p) for p in pending])
 
     def cut(batch, start: int, stop: int):
@@ -394,7 +418,10 @@ def _scanner(
         weights, fields = got
         try:
             tbl = pacsv.read_csv(
-                pa.BufferReader(fields), read_options=narrow, convert_options=convert
+                pa.BufferReader(fields),
+                read_options=narrow,
+                convert_options=convert,
+                memory_pool=reading_pool(),
             )
         except pa.ArrowInvalid:
             return None  # the full parse names the error
@@ -561,6 +588,7 @@ def _gzip_chunks(path: Path, where: str) -> Iterator[bytes]:
             yield chunk
 
 
+@while_reading
 def read_persons(
     paths: str | os.PathLike | list[str | os.PathLike],
     *,
@@ -699,7 +727,7 @@ def read_persons(
     # be in memory twice, as Arrow and as pandas), and no column is copied into a 2-D block.
     frame = table.to_pandas(types_mapper=pandas_type, self_destruct=True, split_blocks=True)
     del table
-    pa.default_memory_pool().release_unused()  # the freed Arrow memory back to the system
+    release_unused()  # the freed Arrow memory back to the system
     if not (frame["adjusted_dollars"].all() if len(frame) else True):
         notes.append(
             "no ADJINC in the input: dollar amounts are as reported, not adjusted to survey-year dollars"

@@ -25,6 +25,7 @@ import numpy as np
 import pyarrow as pa
 
 from .._compiled import kernel
+from .memory import pool_array
 
 #: Digits of the largest weight the kernel reads (int32 holds every 9-digit number).
 MAX_DIGITS = 9
@@ -190,11 +191,10 @@ def split(
     written = _compiled_scan(data, fields, slots, len(header), _KINDS, weights, light, count)
     if written < 0:
         return None
-    # The weights go on with the records: copied to a buffer of Arrow's allocator, which reuses
-    # freed memory (a fresh numpy array of this size is fresh pages, faulted in one by one).
+    # The weights go on with the records: copied to a buffer of the reading's memory pool, which
+    # reuses freed memory (a fresh numpy array of this size is fresh pages, see .memory).
     n = int(count[0])
-    out = np.frombuffer(pa.allocate_buffer(max(n, 1) * weights.shape[1] * 4), dtype=np.int32)
-    out = out[: n * weights.shape[1]].reshape(n, weights.shape[1])
+    out = pool_array((n, weights.shape[1]), np.int32)
     out[:] = weights[:n]
     return out, pa.py_buffer(light[:written])
 
@@ -205,9 +205,9 @@ _THREAD = threading.local()
 def _scratch(n_weights: int, n_records: int, n_bytes: int) -> tuple[np.ndarray, np.ndarray]:
     weights, light = getattr(_THREAD, "weights", None), getattr(_THREAD, "light", None)
     if weights is None or weights.shape[1] != n_weights or weights.shape[0] < n_records:
-        weights = _THREAD.weights = np.empty((n_records, n_weights), dtype=np.int32)
+        weights = _THREAD.weights = pool_array((n_records, n_weights), np.int32)
     if light is None or len(light) < n_bytes:
-        light = _THREAD.light = np.empty(n_bytes, dtype=np.uint8)
+        light = _THREAD.light = pool_array(n_bytes, np.uint8)
     return weights, light
 
 

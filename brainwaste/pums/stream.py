@@ -44,6 +44,7 @@ import pyarrow.csv as pacsv
 
 from ..errors import CorruptFileError, SchemaError
 from .inputs import ANOTHER_COPY, fit
+from .memory import reading_pool
 
 #: Bytes of CSV parsed by one ``read_csv`` call (cut at the last record boundary). Large enough
 #: for its blocks to be parsed in parallel, small enough that a few pieces in flight stay small.
@@ -56,8 +57,11 @@ PARSE_THREADS_ENV = "BRAINWASTE_PARSE_THREADS"
 #: the machine was otherwise quiet, and cost about 10% more CPU for no gain when other work kept
 #: both cores busy; ``BRAINWASTE_PARSE_THREADS=1`` suits a busy machine.
 PARSE_THREADS = max(1, int(os.environ.get(PARSE_THREADS_ENV) or min(2, os.cpu_count() or 1)))
-#: Compressed bytes read from the zip at a time.
-READ_BYTES = 1 << 20
+#: Compressed bytes read (and inflated) at a time: the inflated output of one call, about six
+#: times this, is small enough for the allocator to reuse its memory (with 1 MiB, each call's
+#: 6 MB output was fresh memory, faulted in page by page: twice the page faults of a 1M-record
+#: file, 219,000 against 112,000).
+READ_BYTES = 64 << 10
 #: Largest output of one inflate call (bounds the memory of a pathological compression ratio).
 INFLATE_BYTES = 8 << 20
 #: Chunks waiting between the inflate and the parse, and tables between the parse and the caller.
@@ -277,31 +281,78 @@ def _split_header(chunks: Iterator[bytes], where: str) -> tuple[list[str], bytes
     return [h.strip().strip('"') for h in header], pending[end + 1 :]
 
 
-def _pieces(first: bytes, chunks: Iterator[bytes], piece_bytes: int) -> Iterator[pa.Buffer]:
+class _Pieces:
     """The CSV body in pieces of at most `piece_bytes` (unless a record is longer), each ending
-    at the end of a record."""
-    pending: list[bytes] = []
-    size = 0
-    for chunk in itertools.chain([first], chunks):
-        pending.append(chunk)
-        size += len(chunk)
-        if size < piece_bytes:
-            continue
-        data = b"".join(pending)
-        buffer = pa.py_buffer(data)
-        start = 0
-        while len(data) - start >= piece_bytes:
-            cut = data.rfind(b"\n", start, start + piece_bytes) + 1
-            if cut == 0:  # a record longer than a piece
-                cut = data.find(b"\n", start + piece_bytes) + 1
-                if cut == 0:
-                    break
-            yield buffer[start:cut]
-            start = cut
-        pending, size = [data[start:]], len(data) - start
-    data = b"".join(pending)
-    if data.strip():
-        yield pa.py_buffer(data)
+    at the end of a record, written into a few buffers that are used again.
+
+    The inflated chunks are copied once, into a buffer that this object keeps: once the table
+    parsed from a piece is handed on, :meth:`release` gives its buffer back for a later piece.
+    A fresh buffer per piece would be fresh pages, each faulted in (and zeroed) by the kernel on
+    first write: about as many page faults as the file has 4 kB of CSV, which on the machine of
+    docs/performance.md cost about as much system time as the inflate itself.
+    """
+
+    def __init__(self, piece_bytes: int):
+        self.piece_bytes = piece_bytes
+        self.free: list[bytearray] = []
+
+    def _take(self, at_least: int) -> bytearray:
+        if self.free and len(self.free[-1]) >= at_least:
+            return self.free.pop()
+        return bytearray(max(at_least, self.piece_bytes))
+
+    def __call__(
+        self, first: bytes, chunks: Iterator[bytes]
+    ) -> Iterator[tuple[pa.Buffer, bytearray]]:
+        """(piece, its buffer) for each piece, in file order."""
+        limit = self.piece_bytes
+        buf, size = self._take(limit), 0
+        for chunk in itertools.chain([first], chunks):
+            view = memoryview(chunk)
+            while len(view):
+                # up to a piece, or on to the end of a record longer than a piece
+                room = (limit if size < limit else len(buf)) - size
+                if room == 0:
+                    buf = buf[:size] + bytearray(size)
+                    room = size
+                n = min(len(view), room)
+                buf[size : size + n] = view[:n]
+                size += n
+                view = view[n:]
+                while size >= limit:
+                    cut = buf.rfind(b"\n", 0, limit) + 1
+                    if cut == 0:  # a record longer than a piece ends further on
+                        cut = buf.find(b"\n", limit, size) + 1
+                        if cut == 0:
+                            break
+                    following = self._take(size - cut)
+                    following[: size - cut] = memoryview(buf)[cut:size]
+                    yield pa.py_buffer(memoryview(buf)[:cut]), buf
+                    buf, size = following, size - cut
+        if bytes(memoryview(buf)[:size]).strip():
+            yield pa.py_buffer(memoryview(buf)[:size]), buf
+
+    def release(self, buf: bytearray, parsed: object) -> None:
+        """Give back the buffer of a piece whose parse is done: only when what was parsed from it
+        holds none of its memory (pyarrow's CSV reader copies every value into buffers of its
+        own; should a version not, the buffer is left to it)."""
+        if len(buf) >= self.piece_bytes and not _holds(parsed, buf):
+            self.free.append(buf)
+
+
+def _holds(parsed: object, buf: bytearray) -> bool:
+    """Whether `parsed` (a table, or an object with a ``table``) may point into `buf`."""
+    table = getattr(parsed, "table", parsed)
+    if not isinstance(table, pa.Table):
+        return True
+    lo = pa.py_buffer(buf).address
+    hi = lo + len(buf)
+    for column in table.columns:
+        for chunk in column.chunks:
+            for b in chunk.buffers():
+                if b is not None and b.address < hi and lo < b.address + b.size:
+                    return True
+    return False
 
 
 def _parse_error(exc: pa.ArrowInvalid, header: list[str], where: str) -> Exception:
@@ -367,7 +418,10 @@ def csv_tables(
                     return got
             try:
                 return pacsv.read_csv(
-                    pa.BufferReader(piece), read_options=read, convert_options=convert
+                    pa.BufferReader(piece),
+                    read_options=read,
+                    convert_options=convert,
+                    memory_pool=reading_pool(),
                 )
             except pa.ArrowInvalid as exc:
                 raise _parse_error(exc, header, where) from None
@@ -377,13 +431,21 @@ def csv_tables(
         # with one worker, the next piece is cut while the previous one is parsed.
         pool = ThreadPoolExecutor(parse_threads, thread_name_prefix=f"parse {where}")
         try:
-            running: deque[Future] = deque()
-            for piece in _pieces(first, body, piece_bytes):
-                running.append(pool.submit(parse_piece, piece))
+            pieces = _Pieces(piece_bytes)
+            running: deque[tuple[Future, bytearray]] = deque()
+
+            def done() -> pa.Table | object:
+                future, buf = running.popleft()
+                parsed = future.result()
+                pieces.release(buf, parsed)
+                return parsed
+
+            for piece, buf in pieces(first, body):
+                running.append((pool.submit(parse_piece, piece), buf))
                 if len(running) > parse_threads:
-                    yield running.popleft().result()
+                    yield done()
             while running:
-                yield running.popleft().result()
+                yield done()
         except (SchemaError, CorruptFileError):
             # Bytes that do not parse may be a damaged member: let the inflate finish its
             # checks, so that a failed CRC is reported rather than a column that is "not numeric".

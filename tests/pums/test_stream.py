@@ -196,3 +196,96 @@ def test_pieces_parsed_side_by_side_keep_file_order(monkeypatch, zips, threads):
     pd.testing.assert_frame_equal(
         got.state_population_totals, reference.state_population_totals, check_exact=True
     )
+
+
+# -- pieces written into buffers that are used again -----------------------------------------------
+
+
+def _reference_pieces(body: bytes, piece_bytes: int) -> list[bytes]:
+    """The pieces by their definition: at most `piece_bytes`, cut after the last line end in
+    them, or after the first line end beyond them when a record is longer."""
+    out, start = [], 0
+    while len(body) - start >= piece_bytes:
+        cut = body.rfind(b"\n", start, start + piece_bytes) + 1
+        if cut == 0:
+            cut = body.find(b"\n", start + piece_bytes) + 1
+            if cut == 0:
+                break
+        out.append(body[start:cut])
+        start = cut
+    if body[start:].strip():
+        out.append(body[start:])
+    return out
+
+
+@pytest.mark.parametrize("chunk", [1, 7, 64, 333, 5000])
+@pytest.mark.parametrize("piece_bytes", [16, 100, 1000])
+def test_pieces_cut_records_as_defined_whatever_the_chunks(chunk, piece_bytes):
+    import random
+
+    rng = random.Random(chunk * 1000 + piece_bytes)
+    # records of 1 to 300 bytes (some longer than a piece), \n and \r\n line ends, no final one
+    lines = [
+        ",".join(str(rng.randrange(10**6)) for _ in range(rng.randrange(1, 40)))
+        + rng.choice(["\n", "\r\n"])
+        for _ in range(400)
+    ]
+    body = "".join(lines).rstrip("\r\n").encode()
+    first, rest = body[:chunk], body[chunk:]
+    chunks = [rest[i : i + chunk] for i in range(0, len(rest), chunk)]
+    pieces = stream._Pieces(piece_bytes)
+    got = []
+    for piece, buf in pieces(first, iter(chunks)):
+        got.append(piece.to_pybytes())
+        pieces.release(buf, pa.table({"x": [1]}))  # parsed into memory of its own
+    assert got == _reference_pieces(body, piece_bytes)
+
+
+def test_piece_buffers_are_used_again_only_when_nothing_points_into_them():
+    body = b"".join(b"%06d,abc\n" % i for i in range(1000))  # 11 bytes a record
+    pieces = stream._Pieces(110)
+    seen, held = set(), []
+    for piece, buf in pieces(b"", iter([body[i : i + 50] for i in range(0, len(body), 50)])):
+        seen.add(id(buf))
+        if len(held) < 3:
+            # a table that keeps pointing into the piece's memory: that buffer is never reused
+            arr = pa.Array.from_buffers(pa.uint8(), len(piece), [None, piece])
+            held.append((buf, arr, piece.to_pybytes()))
+            pieces.release(buf, pa.table({"raw": arr}))
+        else:
+            pieces.release(buf, pa.table({"x": [1]}))
+    # three buffers kept by their tables, and a couple in turn for the other 97 pieces
+    assert len(seen) <= 3 + 3
+    for buf, arr, data in held:  # never written again
+        assert arr.buffers()[1].to_pybytes() == data
+        assert all(buf is not b for b in pieces.free)
+
+
+def test_a_read_parses_every_piece_into_memory_of_its_own(monkeypatch, zips):
+    """Pieces are reused only when the parsed tables do not point into them; with pyarrow's CSV
+    reader they never do, so a national read needs a few buffers, not one per piece."""
+    made = []
+    take = stream._Pieces._take
+
+    def counting(self, at_least):
+        if not (self.free and len(self.free[-1]) >= at_least):
+            made.append(at_least)
+        return take(self, at_least)
+
+    monkeypatch.setattr(stream._Pieces, "_take", counting)
+    monkeypatch.setattr(stream, "PIECE_BYTES", 3_000)  # hundreds of pieces
+    holds = []
+    real_holds = stream._holds
+    monkeypatch.setattr(stream, "_holds", lambda p, b: holds.append(real_holds(p, b)) or holds[-1])
+    table, _ = estimates(zips)
+    buffers = len(made)
+    assert len(holds) > 100 and not any(holds)
+    assert buffers <= len(zips) * (stream.PARSE_THREADS + 3)  # per member, whatever its size
+    expected, _ = estimates_without_reuse(zips, monkeypatch)
+    assert len(made) - buffers > 100  # (one buffer per piece without the reuse)
+    pd.testing.assert_frame_equal(table, expected)
+
+
+def estimates_without_reuse(zips, monkeypatch):
+    monkeypatch.setattr(stream._Pieces, "release", lambda self, buf, parsed: None)
+    return estimates(zips)
