@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 
+import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
@@ -66,7 +67,10 @@ def record_years(tbl: pa.Table, year: int | None, period: int | None, where: str
     """
     serial = tbl["SERIALNO"]
     prefixed = pc.match_substring_regex(serial, PREFIXED).fill_null(False)
-    plain = pc.match_substring_regex(serial, PLAIN).fill_null(False)
+    if pc.all(prefixed).as_py():  # as in every file since 2017: no plain serial to look for
+        plain = pa.array(np.zeros(len(serial), dtype=bool))
+    else:
+        plain = pc.match_substring_regex(serial, PLAIN).fill_null(False)
     bad = pc.invert(pc.or_(prefixed, plain))
     if pc.any(bad).as_py():
         raise _refused(

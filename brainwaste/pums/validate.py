@@ -285,17 +285,25 @@ def person_keys(tbl: pa.Table) -> np.ndarray:
     then GQ before HU, then the digits); times 100, plus SPORDER (1-99)."""
     serial = tbl["SERIALNO"]
     lettered = pc.match_substring_regex(serial, "^[0-9]{4}(GQ|HU)[0-9]{7}$").fill_null(False)
-    digits = pc.cast(pc.if_else(lettered, "0", serial), pa.int64()).to_numpy(zero_copy_only=False)
-    parts = [
-        pc.cast(
-            pc.if_else(lettered, pc.utf8_slice_codeunits(serial, a, b), "0"), pa.int64()
-        ).to_numpy(zero_copy_only=False)
-        for a, b in ((0, 4), (6, 13))
-    ]
-    hu = pc.starts_with(pc.utf8_slice_codeunits(serial, 4, 6), "HU").fill_null(False)
-    hu = hu.to_numpy(zero_copy_only=False)
-    coded = _HU_GQ + parts[0] * 10**8 + hu * 10**7 + parts[1]
-    number = np.where(lettered.to_numpy(zero_copy_only=False), coded, digits)
+    n_lettered = pc.sum(lettered).as_py() or 0
+    # A file's serials are usually all of one form (the other form's work is then skipped).
+    if n_lettered == 0:
+        number = pc.cast(serial, pa.int64()).to_numpy(zero_copy_only=False)
+    else:
+        only = n_lettered == len(serial)
+        parts = [
+            pc.cast(part if only else pc.if_else(lettered, part, "0"), pa.int64()).to_numpy(
+                zero_copy_only=False
+            )
+            for part in (pc.utf8_slice_codeunits(serial, a, b) for a, b in ((0, 4), (6, 13)))
+        ]
+        hu = pc.starts_with(pc.utf8_slice_codeunits(serial, 4, 6), "HU").fill_null(False)
+        hu = hu.to_numpy(zero_copy_only=False)
+        number = _HU_GQ + parts[0] * 10**8 + hu * 10**7 + parts[1]
+        if not only:
+            digits = pc.cast(pc.if_else(lettered, "0", serial), pa.int64())
+            lettered = lettered.to_numpy(zero_copy_only=False)
+            number = np.where(lettered, number, digits.to_numpy(zero_copy_only=False))
     return number * 100 + pc.cast(tbl["SPORDER"], pa.int64()).to_numpy(zero_copy_only=False)
 
 

@@ -306,6 +306,16 @@ def test_person_keys_follow_the_census_sort_order():
                "2019GQ0000001"]  # fmt: skip
     keys = person_keys(pa.table({"SERIALNO": serials, "SPORDER": pa.array([1] * 6, pa.int32())}))
     assert list(keys) == sorted(keys) and len(set(keys)) == 6
+    # a batch of one form only gives each record the key it has in a mixed batch
+    for part in (slice(0, 3), slice(3, 6), slice(1, 2), slice(4, 5)):
+        one_form = pa.table(
+            {"SERIALNO": serials[part], "SPORDER": pa.array([1] * len(serials[part]), pa.int32())}
+        )
+        assert list(person_keys(one_form)) == list(keys[part])
+    expected = [21, 2017000000001, 2017999999999]  # the number itself, then HU/GQ above all
+    assert [k // 100 for k in keys[:3]] == expected
+    assert keys[3] // 100 == 2 * 10**13 + 2018 * 10**8 + 1  # GQ: 0 before the seven digits
+    assert keys[4] // 100 == 2 * 10**13 + 2018 * 10**8 + 10**7 + 1  # HU: 1
 
 
 @pytest.mark.parametrize(
