@@ -35,19 +35,30 @@ def weight_array(frame: pd.DataFrame, order: str | None = None) -> np.ndarray:
     )
 
 
+def cells(frame: pd.DataFrame) -> tuple[np.ndarray, pd.DataFrame]:
+    """Each record's cell code and the cells' keys, numbered once per table from the key
+    columns, as the estimator numbers its fine cells once and sums any number of outcome blocks
+    from them."""
+    return replicate.cell_codes(frame[CELL_KEYS])
+
+
 def engine(
-    frame: pd.DataFrame, weights: np.ndarray | None = None, compiled: bool | None = None
+    frame: pd.DataFrame,
+    weights: np.ndarray | None = None,
+    compiled: bool | None = None,
+    numbered: tuple[np.ndarray, pd.DataFrame] | None = None,
 ) -> tuple[pd.DataFrame, np.ndarray, np.ndarray]:
     """Cell totals under all 81 weights and the count SE, by the package's engine, from one
-    contiguous weight array (:func:`weight_array`, built here when not given): the cells' keys,
-    the cells x 81 totals and the SEs, as the estimator uses them (:func:`as_frame` lays them out
-    like :func:`pandas_baseline`'s result). `compiled`: the kernel or the bincounts (None: the
+    contiguous weight array (:func:`weight_array`, built here when not given) and the records'
+    cell codes (:func:`cells`, numbered here when not given): the cells' keys, the cells x 81
+    totals and the SEs, as the estimator uses them (:func:`as_frame` lays them out like
+    :func:`pandas_baseline`'s result). `compiled`: the kernel or the bincounts (None: the
     package's default, see :func:`brainwaste.pums.weights.use_compiled`)."""
     if weights is None:
         weights = weight_array(frame)
-    codes, cells = replicate.cell_codes(frame[CELL_KEYS])
-    totals = replicate.cell_totals(codes, len(cells), weights, compiled=compiled)
-    return cells, totals, replicate.standard_error(totals)
+    codes, keys = numbered if numbered is not None else cells(frame)
+    totals = replicate.cell_totals(codes, len(keys), weights, compiled=compiled)
+    return keys, totals, replicate.standard_error(totals)
 
 
 def as_frame(result: tuple[pd.DataFrame, np.ndarray, np.ndarray]) -> pd.DataFrame:

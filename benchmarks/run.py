@@ -14,14 +14,17 @@ runs in a fresh Python process, so its peak resident memory (ru_maxrss) is its o
   a_typed      the same with the column types declared (no inference): a tighter floor
   b_zip        brainwaste from the zip to the estimates table of every state and the nation
                (read_persons with the universe prefilter, classify, estimate_outcomes)
-  b_prescan    b with the compiled pre-scan of the weight fields (BRAINWASTE_PRESCAN_BYTES=0;
-               b parses every CSV piece in full with pyarrow); run right after b each round
+  b_prescan    b with the compiled pre-scan of the weight fields at any size
+               (BRAINWASTE_PRESCAN_BYTES=0; b uses it from 512 MiB of CSV and parses smaller
+               files in full with pyarrow); run right after b each round
   cache_write  b with a parquet cache being written (the first run with a cache directory)
   c_cache      b from that parquet cache
   e_engine     cell totals of the 81 weights and SEs: the package's engine, from one contiguous
-               weight array built once (with its compiled kernel, numba started first and its
-               start-up timed apart, and with the numpy bincounts), against a pandas loop with
-               one groupby-sum per weight (in one process, timed alternately, medians)
+               weight array and the records' cell codes, each made once per table (with its
+               compiled kernel, numba started first and its start-up timed apart, and with the
+               numpy bincounts), against a pandas loop with one groupby-sum per weight; and the
+               numbering of the cells from the three key columns, timed apart (in one process,
+               timed alternately, medians)
 
 Then, once (not per size; --no-trend skips it): `brainwaste trend --years 2013-2024 --states all
 --sample` in a fresh folder, the first run and then --repeat second runs (every year's results
@@ -180,7 +183,7 @@ def task_b_zip(zip_path: Path, save: Path | None = None, **_) -> dict:
 
 def task_b_prescan(zip_path: Path, save: Path | None = None, **_) -> dict:
     """b with the compiled pre-scan for any size (``BRAINWASTE_PRESCAN_BYTES=0``; b uses it from
-    1 GiB of CSV, readers.PRESCAN_BYTES, and parses smaller files in full with pyarrow)."""
+    512 MiB of CSV, readers.PRESCAN_BYTES, and parses smaller files in full with pyarrow)."""
     os.environ["BRAINWASTE_PRESCAN_BYTES"] = "0"
     return _pipeline(zip_path, None, save)
 
@@ -223,8 +226,10 @@ def task_c_cache(zip_path: Path, cache_dir: Path, save: Path | None = None, **_)
 
 
 def task_e_engine(zip_path: Path, cache_dir: Path, repeat: int = 3, **_) -> dict:
-    """The engine against the pandas loop, in one process, alternately: with the compiled kernel
-    (numba started first, its start-up timed on its own) and with the numpy bincounts."""
+    """The engine against the pandas loop, in one process, alternately: cell totals and SEs from
+    the weight array and the cell codes (each made once per table, their times reported apart),
+    with the compiled kernel (numba started first, its start-up timed on its own) and with the
+    numpy bincounts; and the numbering of the cells, timed in the same rounds."""
     import baseline
     import numpy as np
 
@@ -248,19 +253,24 @@ def task_e_engine(zip_path: Path, cache_dir: Path, repeat: int = 3, **_) -> dict
     t = time.perf_counter()
     weights_f = baseline.weight_array(frame, order="F")
     weights_f_s = time.perf_counter() - t
-    engine_s, numpy_s, baseline_s = [], [], []
+    numbered = baseline.cells(frame)
+    engine_s, numpy_s, cells_s, baseline_s = [], [], [], []
     for _ in range(max(repeat, 5)):  # alternating, so all see the same machine load
         if kernels is not None:
             t = time.perf_counter()
-            fast = baseline.engine(frame, weights_c, compiled=True)
+            fast = baseline.engine(frame, weights_c, compiled=True, numbered=numbered)
             engine_s.append(time.perf_counter() - t)
         t = time.perf_counter()
-        plain = baseline.engine(frame, weights_f, compiled=False)
+        plain = baseline.engine(frame, weights_f, compiled=False, numbered=numbered)
         numpy_s.append(time.perf_counter() - t)
+        t = time.perf_counter()
+        again = baseline.cells(frame)
+        cells_s.append(time.perf_counter() - t)
         t = time.perf_counter()
         slow = baseline.pandas_baseline(frame)
         baseline_s.append(time.perf_counter() - t)
     same = baseline.same_numbers(baseline.as_frame(plain), slow)
+    same = same and np.array_equal(again[0], numbered[0]) and again[1].equals(numbered[1])
     if kernels is not None:
         same = same and baseline.same_numbers(baseline.as_frame(fast), slow)
     return {
@@ -270,6 +280,7 @@ def task_e_engine(zip_path: Path, cache_dir: Path, repeat: int = 3, **_) -> dict
         "numba_start_s": start_s if kernels is not None else None,
         "weights_s": weights_c_s,
         "weights_f_s": weights_f_s,
+        "cells_s": statistics.median(cells_s),
         "engine_s": statistics.median(engine_s) if engine_s else None,
         "engine_numpy_s": statistics.median(numpy_s),
         "baseline_s": statistics.median(baseline_s),
@@ -596,21 +607,27 @@ def markdown(results: dict) -> str:
     if engines:
         lines += [
             "",
-            "The engine (cell totals of the 81 weights and their SEs over the universe records; "
-            "medians of alternating runs in one process):",
+            "The engine (cell totals of the 81 weights and their SEs over the universe records, "
+            "from the weight array and the records' cell codes, each made once per table) and "
+            "the numbering of the cells (state x population group x status, from three string "
+            "columns); medians of alternating runs in one process:",
             "",
-            "| records | universe records | cells | compiled ms | numpy ms | pandas loop ms "
-            "| compiled speed-up | numpy speed-up | numba start s | identical |",
-            "|" + "---:|" * 10,
+            "| records | universe records | cells | compiled ms | numpy ms | numbering ms "
+            "| pandas loop ms | compiled speed-up | numpy speed-up | with numbering "
+            "| numba start s | identical |",
+            "|" + "---:|" * 12,
         ]
         for label, e in engines.items():
             nan = float("nan")
             comp = e.get("engine_s") or nan
+            numbering = e.get("cells_s", nan)
             start = e.get("numba_start_s")
             lines.append(
                 f"| {label} | {e['records']:,} | {e['cells']:,} | {comp * 1e3:.2f} "
-                f"| {e['engine_numpy_s'] * 1e3:.2f} | {e['baseline_s'] * 1e3:.0f} "
+                f"| {e['engine_numpy_s'] * 1e3:.2f} | {numbering * 1e3:.2f} "
+                f"| {e['baseline_s'] * 1e3:.0f} "
                 f"| {e['baseline_s'] / comp:.0f}x | {e['baseline_s'] / e['engine_numpy_s']:.0f}x "
+                f"| {e['baseline_s'] / (comp + numbering):.0f}x "
                 f"| {'-' if start is None else f'{start:.2f}'} "
                 f"| {'yes' if e['identical'] else 'NO'} |"
             )
@@ -663,7 +680,7 @@ def reading_lines(results: dict) -> list[str]:
     nan = float("nan")
     lines = [
         "",
-        "Reading: b (the default: the compiled pre-scan from 1 GiB of CSV, the full parse by "
+        "Reading: b (the default: the compiled pre-scan from 512 MiB of CSV, the full parse by "
         "pyarrow below) against b prescan (`BRAINWASTE_PRESCAN_BYTES=0`: the pre-scan at every "
         "size), back to back in each round (wall s / CPU s, medians):",
         "",
