@@ -27,6 +27,7 @@ import ctypes
 import functools
 import os
 import sys
+import threading
 from collections.abc import Iterator
 
 import numpy as np
@@ -92,27 +93,40 @@ def _huge_pages_off(off: bool) -> bool | None:
     return bool(before)
 
 
+#: How many :func:`reading` blocks are running (in any thread), and what the first one changed.
+_ACTIVE = {"count": 0, "pool": None, "huge_off_before": None}
+_LOCK = threading.Lock()
+
+
 @contextlib.contextmanager
 def reading() -> Iterator[None]:
     """For the duration (everything is put back after, also on errors): :func:`reading_pool` is
     Arrow's default pool, and the process gets no transparent huge pages (Linux's
     ``PR_SET_THP_DISABLE``), so that the large numpy arrays made meanwhile (pandas columns,
-    copies) are not faulted in as huge pages either. Both settings are the process's: work of
-    other threads meanwhile gets the same, which changes how memory is obtained, not what it
-    holds."""
-    previous = pa.default_memory_pool()
-    pool = reading_pool()
-    swap = not _same(pool, previous)
-    if swap:
-        pa.set_memory_pool(pool)
-    huge_off_before = _huge_pages_off(True)
+    copies) are not faulted in as huge pages either. Both settings are the process's: the first
+    of several blocks running at once (nested, or in other threads) makes them and the last one
+    to end puts them back; other work meanwhile gets the same, which changes how memory is
+    obtained, not what it holds."""
+    with _LOCK:
+        if _ACTIVE["count"] == 0:
+            previous = pa.default_memory_pool()
+            pool = reading_pool()
+            if not _same(pool, previous):
+                pa.set_memory_pool(pool)
+                _ACTIVE["pool"] = previous
+            _ACTIVE["huge_off_before"] = _huge_pages_off(True)
+        _ACTIVE["count"] += 1
     try:
         yield
     finally:
-        if huge_off_before is not None:
-            _huge_pages_off(huge_off_before)
-        if swap:
-            pa.set_memory_pool(previous)
+        with _LOCK:
+            _ACTIVE["count"] -= 1
+            if _ACTIVE["count"] == 0:
+                if _ACTIVE["huge_off_before"] is not None:
+                    _huge_pages_off(_ACTIVE["huge_off_before"])
+                if _ACTIVE["pool"] is not None:
+                    pa.set_memory_pool(_ACTIVE["pool"])
+                _ACTIVE.update(pool=None, huge_off_before=None)
 
 
 def while_reading(func):

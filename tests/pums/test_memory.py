@@ -57,3 +57,34 @@ def test_arrow_default_pool_variable_is_respected(monkeypatch):
     finally:
         monkeypatch.delenv("ARROW_DEFAULT_MEMORY_POOL")
         memory.reading_pool.cache_clear()
+
+
+def test_overlapping_reads_in_threads_put_everything_back_once_all_end():
+    import threading
+
+    outside = pa.default_memory_pool().backend_name
+    a_in, b_in, a_out = threading.Event(), threading.Event(), threading.Event()
+    seen = {}
+
+    def first():
+        with memory.reading():
+            a_in.set()
+            b_in.wait(5)
+        a_out.set()
+
+    def second():
+        a_in.wait(5)
+        with memory.reading():
+            b_in.set()
+            a_out.wait(5)  # the first ended while this one still runs
+            seen["pool while second runs"] = pa.default_memory_pool().backend_name
+
+    threads = [threading.Thread(target=first), threading.Thread(target=second)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(10)
+    assert seen["pool while second runs"] == memory.reading_pool().backend_name
+    assert pa.default_memory_pool().backend_name == outside
+    if memory._prctl() is not None:
+        assert memory._prctl()(memory._PR_GET_THP_DISABLE, 0, 0, 0, 0) == 0
