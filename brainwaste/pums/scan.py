@@ -26,6 +26,7 @@ import pyarrow as pa
 
 from .._compiled import kernel
 from .memory import pool_array
+from .weights import cell_totals
 
 #: Digits of the largest weight the kernel reads (int32 holds every 9-digit number).
 MAX_DIGITS = 9
@@ -50,8 +51,6 @@ def _load() -> None:
     _READY.set()
     # The estimators' summing kernel, which they use once numba runs: loaded here, while the
     # file is still being read, rather than on the first estimate after it (about 0.2 s).
-    from .weights import cell_totals
-
     cell_totals(np.zeros(1, dtype=np.intp), 1, np.ones((1, 1), dtype=np.int32), compiled=True)
 
 
